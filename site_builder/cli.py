@@ -1,0 +1,54 @@
+"""Command line: ``site-builder <command>`` (also ``python -m site_builder``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from site_builder import __version__
+from site_builder.exceptions import SiteBuilderError
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from site_builder.convert import convert_seeds
+
+    report = convert_seeds(args.seeds, args.content, force=args.force)
+    print(report.summary())
+    return 0 if report.written or report.unchanged or report.skipped else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="site-builder",
+        description="Turn OCR'd magazine pages into a Markdown edition and a static site.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    convert = commands.add_parser(
+        "convert",
+        help="repair the OCR pages in seeds/ and write one Markdown file per article to content/",
+        description=(
+            "Repair the OCR text of the seed pages and write one Markdown file per article. "
+            "Files an editor changed since they were generated are never overwritten "
+            "unless --force is given."
+        ),
+    )
+    convert.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of OCR pages (default: seeds/)")
+    convert.add_argument("--content", type=Path, default=Path("content"), help="output folder (default: content/)")
+    convert.add_argument("--force", action="store_true", help="overwrite files even if an editor changed them")
+    convert.set_defaults(run=_convert)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except SiteBuilderError as error:
+        print(f"site-builder {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,562 @@
+"""Splitting seed pages into articles and reading each article's parts.
+
+One pass over the whole edition, page by page, in file order:
+
+1. page furniture (column label, series banner) is recognised and set aside;
+2. boxes with a vertical label (the abstract) are lifted out of the page;
+3. author lines (``■ …``) and Markdown titles cut the page into articles;
+4. in each article the author's note and the title printed after the body are
+   taken out, and the rest is read into subheadings and paragraphs;
+5. abstracts go to the article whose text they summarise best;
+6. every Chinese character of the page is accounted for.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+
+import yaml
+
+from site_builder.convert import layout
+from site_builder.convert.page import AUTHOR_LINE, NOTE_START, Block, Line, Page
+from site_builder.convert.repairs import Context, repair
+from site_builder.convert.text import HAN_RE, count_han, ends_sentence
+
+DISPLAY = Context(keep_gaps=True)
+
+MID_SENTENCE_START = re.compile(r"^(?:[，。、；：？！…）》”’]|[\u3400-\u9fff][、，])")
+"""A paragraph that opens in the middle of a sentence: ``善、生态环保…`` or ``，…``."""
+
+LONG_QUOTATION = re.compile(r"“[^”]{20,}”")
+"""A quotation of twenty characters or more: ``“全过程人民民主是社会主义民主政治的本质属性，…”``."""
+
+REGION_BONUS = 0.2
+"""Added to an article's match with an abstract that names the article's region."""
+
+ABSTRACT_BOX_RATIO = 1.4
+"""Lines of a boxed abstract are at least this many times wider than the body column."""
+
+
+@dataclass
+class Paragraph:
+    text: str
+    first_line: int
+    last_line: int
+
+
+@dataclass
+class Heading:
+    text: str
+    first_line: int
+    last_line: int
+
+
+@dataclass
+class Article:
+    page: str
+    author_line: int
+    authors: list[str]
+    region: str
+    title: str = ""
+    note: str = ""
+    abstract: str = ""
+    abstract_lines: tuple[int, int] | None = None
+    column: str = ""
+    series: str = ""
+    body: list[Paragraph | Heading] = field(default_factory=list)
+    first_line: int = 0
+    last_line: int = 0
+    review: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        """Everything the article holds, for accounting and matching."""
+        parts = [self.title, " ".join(self.authors), self.region, self.note, self.abstract]
+        parts += [item.text for item in self.body]
+        return "\n".join(parts)
+
+    def body_text(self) -> str:
+        return "\n".join([self.title] + [item.text for item in self.body])
+
+
+@dataclass
+class Furniture:
+    page: str
+    line: int
+    kind: str
+    """``column``, ``series`` or ``label``."""
+    text: str
+
+
+@dataclass
+class Abstract:
+    page: str
+    text: str
+    first_line: int
+    last_line: int
+
+
+@dataclass
+class Edition:
+    articles: list[Article]
+    furniture: list[Furniture]
+
+
+@dataclass
+class KnownFurniture:
+    columns: set[str]
+    banners: dict[str, str]
+    """Key of a banner (or of one of its lines) → the series it names."""
+    box_labels: dict[str, str]
+    """Sorted characters of a vertical label → what the box is (``abstract``)."""
+
+    @classmethod
+    def load(cls) -> "KnownFurniture":
+        data = yaml.safe_load(resources.files(__package__).joinpath("furniture.yml").read_text("utf-8"))
+        banners = {}
+        for lines in data.get("series", []):
+            name = lines[-1]
+            banners[_key("".join(lines))] = name
+            for line in lines:
+                banners[_key(line)] = name
+        labels = {"".join(sorted(text)): kind for kind, text in data.get("box_labels", {}).items()}
+        return cls({_key(c) for c in data.get("columns", [])}, banners, labels)
+
+    def learn(self, pages: list[Page]) -> None:
+        """Add what the pages show: a short label opening a page, blocks repeated across pages."""
+        seen: dict[str, set[str]] = {}
+        for page in pages:
+            first = page.blocks[0] if page.blocks else None
+            if first and first.kind == "text" and len(first.lines) == 1 and _is_label_like(first.text):
+                self.columns.add(first.key())
+            for block in page.blocks:
+                if block.kind == "text" and len(block.lines) <= 2 and len(block.key()) <= 30:
+                    seen.setdefault(block.key(), set()).add(page.name)
+        for key, names in seen.items():
+            if len(names) > 1 and key not in self.columns and not ends_sentence(key):
+                self.banners.setdefault(key, key[-15:])
+
+
+def _key(text: str) -> str:
+    return "".join(text.split())
+
+
+def _is_label_like(text: str) -> bool:
+    return len(_key(text)) <= 8 and not re.search(r"[，。、；：？！,.;:?!（）()■]", text)
+
+
+def parse_authors(line: Line) -> tuple[list[str], str, list[str]]:
+    """``■ 史 亮 （内蒙古）`` → (["史亮"], "内蒙古", review messages)."""
+    review: list[str] = []
+    match = AUTHOR_LINE.match(line.text)
+    if not match:
+        names_part, region = line.text.lstrip("■ "), ""
+        review.append(f"第{line.number}行作者行无法完整识别，请核对作者与地区：{line.text}")
+    else:
+        names_part, region = match["names"], (match["region"] or "").strip()
+    tokens = names_part.split()
+    names: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        # Two-character names are typeset with a space between the characters (史 亮).
+        if len(token) == 1 and i + 1 < len(tokens):
+            token += tokens[i + 1]
+            i += 1
+        elif len(token) == 1 and names:
+            names[-1] += token
+            i += 1
+            continue
+        names.append(token)
+        i += 1
+    if not names:
+        review.append(f"第{line.number}行作者行没有作者姓名")
+    if not region:
+        review.append(f"第{line.number}行作者行没有地区")
+    return names, repair(region), review
+
+
+class PageReader:
+    """Reads the articles of one page; keeps the state that runs from page to page."""
+
+    def __init__(self, known: KnownFurniture):
+        self.known = known
+        self.column = ""
+        self.series = ""
+        self.articles: list[Article] = []
+        self.furniture: list[Furniture] = []
+        self.abstracts: list[Abstract] = []
+
+    # -- furniture and boxes -------------------------------------------------
+
+    def _strip_furniture(self, page: Page) -> list[Block]:
+        kept: list[Block] = []
+        column = series = ""
+        for block in page.blocks:
+            key = block.key()
+            if block.kind == "text" and key in self.known.columns:
+                column = column or repair(block.text, DISPLAY)
+                self.furniture.append(Furniture(page.name, block.first, "column", block.text))
+            elif block.kind == "text" and key in self.known.banners:
+                series = series or self.known.banners[key]
+                self.furniture.append(Furniture(page.name, block.first, "series", block.text.replace("\n", " / ")))
+            else:
+                kept.append(block)
+        self.column = column or self.column
+        self.series = series or self.series
+        return kept
+
+    def _lift_boxes(self, page: Page, blocks: list[Block]) -> list[Block]:
+        """Take labelled boxes (the abstract) out of the flow of the page."""
+        labels = [i for i, b in enumerate(blocks) if b.kind == "label"]
+        runs: list[list[int]] = []
+        for i in labels:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        removed: set[int] = set()
+        body_width = page.column_width()
+        for run in runs:
+            chars = "".join(sorted(blocks[i].text for i in run))
+            kind = self.known.box_labels.get(chars)
+            if kind != "abstract":
+                continue
+            box = self._box_before(blocks, run[0], body_width) or self._box_after(blocks, run[-1], body_width)
+            if not box:
+                continue
+            removed.update(run)
+            removed.update(box)
+            box_blocks = [blocks[i] for i in box]
+            text = self._read_box(box_blocks)
+            self.abstracts.append(Abstract(page.name, text, box_blocks[0].first, box_blocks[-1].last))
+            label = "".join(blocks[i].text for i in run)
+            self.furniture.append(Furniture(page.name, blocks[run[0]].first, "label", label))
+        for i, block in enumerate(blocks):
+            if block.kind == "label" and i not in removed:
+                block.lines[0].kind = "text"  # a lone character that is text after all
+        return [b for i, b in enumerate(blocks) if i not in removed]
+
+    @staticmethod
+    def _is_box_block(block: Block, body_width: float) -> bool:
+        return block.kind == "text" and all(
+            line.width > ABSTRACT_BOX_RATIO * body_width for line in block.lines[:-1] or block.lines
+        )
+
+    def _box_before(self, blocks: list[Block], label: int, body_width: float) -> list[int]:
+        indexes: list[int] = []
+        i = label - 1
+        if i >= 0 and blocks[i].kind == "text" and ends_sentence(blocks[i].text):
+            indexes.append(i)  # the closing line of the box may be short
+            i -= 1
+        while i >= 0 and self._is_box_block(blocks[i], body_width):
+            indexes.append(i)
+            i -= 1
+        return sorted(indexes) if any(self._is_box_block(blocks[j], body_width) for j in indexes) else []
+
+    def _box_after(self, blocks: list[Block], label: int, body_width: float) -> list[int]:
+        indexes: list[int] = []
+        i = label + 1
+        while i < len(blocks) and self._is_box_block(blocks[i], body_width):
+            indexes.append(i)
+            if ends_sentence(blocks[i].text):
+                break
+            i += 1
+        return indexes
+
+    @staticmethod
+    def _read_box(blocks: list[Block]) -> str:
+        """A box is one paragraph set wide; its blank lines are only line breaks of the OCR."""
+        return repair(layout.join_paragraph_lines([line.text for block in blocks for line in block.lines]))
+
+    # -- articles --------------------------------------------------------------
+
+    def read(self, page: Page) -> None:
+        blocks = self._lift_boxes(page, self._strip_furniture(page))
+        segments: list[tuple[Article, list[Block]]] = []
+        orphans: list[Block] = []
+        pending_title: Block | None = None
+        for block in blocks:
+            if block.kind == "author":
+                authors, region, review = parse_authors(block.lines[0])
+                article = Article(page.name, block.first, authors, region, review=review)
+                article.column, article.series = self.column, self.series
+                article.first_line = pending_title.first if pending_title else block.first
+                if pending_title is not None:
+                    article.title = repair(pending_title.text, DISPLAY)
+                    pending_title = None
+                segments.append((article, []))
+            elif block.kind == "heading" and block.lines[0].level == 1:
+                if pending_title is not None:
+                    self._orphan_title(pending_title, segments, orphans)
+                pending_title = block
+            elif segments:
+                segments[-1][1].append(block)
+            else:
+                orphans.append(block)
+        if pending_title is not None:
+            self._orphan_title(pending_title, segments, orphans)
+        if orphans:
+            self._place_orphans(page, orphans, segments)
+        for article, segment in segments:
+            self._read_article(page, article, segment)
+            self.articles.append(article)
+
+    def _orphan_title(self, title: Block, segments: list, orphans: list[Block]) -> None:
+        """A ``#`` title with no author line after it stays in the text as a heading."""
+        (segments[-1][1] if segments else orphans).append(title)
+
+    def _place_orphans(self, page: Page, orphans: list[Block], segments: list) -> None:
+        """Text before the first author line continues the previous page's last article."""
+        where = f"{page.name} 第{orphans[0].first}–{orphans[-1].last}行"
+        if self.articles:
+            previous = self.articles[-1]
+            width = page.column_width()
+            body = self._read_body(orphans, width, previous)
+            previous.body += body
+            previous.review.append(f"{where}位于本页第一个作者行之前，已接在上一页最后一篇文章之后，请核对")
+        else:
+            article, segment = segments[0]
+            segment[:0] = orphans
+            article.review.append(f"{where}位于本页第一个作者行之前，已并入本页第一篇文章，请核对")
+
+    def _read_article(self, page: Page, article: Article, blocks: list[Block]) -> None:
+        width = page.column_width()
+        blocks = self._take_note(article, blocks)
+        if not article.title:
+            blocks = self._take_sidebar_title(article, blocks)
+        if not article.title and not any(layout.is_unwrapped(b) for b in blocks):
+            blocks = self._take_trailing_title(article, blocks, width)
+        if not article.title:
+            article.review.append(
+                f"未在页面上找到标题（{article.page} 第{article.author_line}行起的文章），请补充 title"
+            )
+        article.body = self._read_body(blocks, width, article)
+        ends = [b.last for b in blocks] + [article.author_line]
+        article.last_line = max(ends + [self._last_line(article)])
+        self._check_sentences(article)
+
+    @staticmethod
+    def _last_line(article: Article) -> int:
+        return max([article.author_line] + [item.last_line for item in article.body])
+
+    def _take_note(self, article: Article, blocks: list[Block]) -> list[Block]:
+        lines = [(bi, li, line) for bi, b in enumerate(blocks) for li, line in enumerate(b.lines)]
+        for start, (bi, li, line) in enumerate(lines):
+            if line.kind != "text" or not NOTE_START.match(line.text):
+                continue
+            end = start
+            while end < len(lines) - 1 and not lines[end][2].text.rstrip().endswith(("）", ")")) and end - start < 5:
+                end += 1
+            note_lines = [entry[2] for entry in lines[start : end + 1]]
+            text = layout.join_paragraph_lines([line.text for line in note_lines])
+            article.note = repair(text.strip()).removeprefix("（").removesuffix("）").strip()
+            taken = {id(line) for line in note_lines}
+            rebuilt: list[Block] = []
+            for block in blocks:
+                before: list[Line] = []
+                for line in block.lines:
+                    if id(line) in taken:
+                        if before:
+                            rebuilt.append(Block(before))
+                        before = []
+                    else:
+                        before.append(line)
+                if before:
+                    rebuilt.append(Block(before))
+            article.last_line = note_lines[-1].number
+            return rebuilt
+        return blocks
+
+    def _take_sidebar_title(self, article: Article, blocks: list[Block]) -> list[Block]:
+        """In the Markdown-like pages a sidebar's ``##`` title stands inside its own text."""
+        for block in blocks:
+            if block.kind == "heading" and block.lines[0].level == 2:
+                article.title = repair(block.text, DISPLAY)
+                block.lines[0].kind = "title-break"
+                return blocks
+        return blocks
+
+    def _take_trailing_title(self, article: Article, blocks: list[Block], width: float) -> list[Block]:
+        """The title is printed after the body, just before the next author line or the page end."""
+        if not blocks or blocks[-1].kind != "text":
+            return blocks
+        last = blocks[-1]
+        cut = 0
+        for i, line in enumerate(last.lines):
+            if ends_sentence(line.text) or line.text.rstrip().endswith("）"):
+                cut = i + 1
+        title_lines = last.lines[cut:]
+        if not title_lines or len(title_lines) > 3 or ends_sentence(title_lines[-1].text, colon=True):
+            return blocks
+        if cut == 0 and len(blocks) > 1 and not (ends_sentence(blocks[-2].text) or article.note):
+            return blocks
+        if len(title_lines) > 1 and any(layout.is_full(line, width) for line in title_lines):
+            return blocks
+        article.title = repair(layout.join_display_lines([line.text for line in title_lines], width), DISPLAY)
+        rest = last.lines[:cut]
+        return blocks[:-1] + ([Block(rest)] if rest else [])
+
+    def _read_body(self, blocks: list[Block], fallback: float, article: Article) -> list[Paragraph | Heading]:
+        items: list[Paragraph | Heading] = []
+        paragraph: list[Line] = []
+        opening: Block | None = None  # the block that opened the current paragraph
+        previous: Block | None = None
+        across_title: Line | None = None
+
+        def close() -> None:
+            nonlocal paragraph, opening
+            if paragraph:
+                text = repair(layout.join_paragraph_lines([line.text for line in paragraph]))
+                items.append(Paragraph(text, paragraph[0].number, paragraph[-1].number))
+            paragraph, opening = [], None
+
+        text_blocks = [b for b in blocks if b.kind == "text"]
+        for index, block in enumerate(blocks):
+            if block.kind == "title-break":
+                if paragraph and not ends_sentence(paragraph[-1].text):
+                    across_title = block.lines[0]
+                else:
+                    close()
+                continue
+            if block.kind == "heading":
+                close()
+                items.append(Heading(repair(block.text, DISPLAY), block.first, block.last))
+                previous = None
+                continue
+            width = layout.column_width(text_blocks, text_blocks.index(block), fallback)
+            if paragraph and previous is not None:
+                if across_title is not None:
+                    joined_at = f"{repair(paragraph[-1].text)[-4:]}|{repair(block.lines[0].text)[:4]}"
+                    article.review.append(
+                        f"第{paragraph[0].number}行起的段落被第{across_title.number}行的标题隔开，已接上，"
+                        f"请核对接缝处「{joined_at}」是否缺字"
+                    )
+                    across_title = None
+                    paragraph += block.lines
+                    previous = block
+                    continue
+                decision = layout.continues(previous, block, width, opening is previous)
+                if decision.joins:
+                    if not decision.certain:
+                        article.review.append(
+                            f"第{previous.last}行没有句末标点，已与第{block.first}行起的文字接成一段（把握不大），"
+                            "请核对是否分段或缺字"
+                        )
+                    paragraph += block.lines
+                    previous = block
+                    continue
+                close()
+            nxt = blocks[index + 1] if index + 1 < len(blocks) else None
+            if (
+                nxt is not None
+                and nxt.kind == "text"
+                and layout.is_heading(block, width)
+                and not layout.continues(block, nxt, width, True).joins
+            ):
+                close()
+                text = layout.join_display_lines([line.text for line in block.lines], width)
+                items.append(Heading(repair(text, DISPLAY), block.first, block.last))
+                previous = None
+                continue
+            close()
+            paragraph = list(block.lines)
+            opening = previous = block
+        close()
+        if across_title is not None:
+            article.review.append(f"第{across_title.number}行的标题之后没有正文接续，上一段止于句中")
+        return items
+
+    def _check_sentences(self, article: Article) -> None:
+        paragraphs = [item for item in article.body if isinstance(item, Paragraph)]
+        cut_ends = [p for p in paragraphs if not ends_sentence(p.text, colon=True)]
+        for p in cut_ends:
+            article.review.append(f"第{p.last_line}行：段落止于句中（…{p.text[-8:]}），可能缺文字，请核对原刊")
+        for p in paragraphs:
+            if MID_SENTENCE_START.match(p.text):
+                hint = ""
+                candidates = [c for c in cut_ends if c is not p]
+                if candidates:
+                    c = candidates[-1]
+                    hint = f"；它的开头可能是第{c.first_line}行起、止于「…{c.text[-6:]}」的段落"
+                article.review.append(
+                    f"第{p.first_line}行：段落从句子中间开始（{p.text[:8]}…），前文不在此处{hint}"
+                )
+
+
+def assign_abstracts(articles: list[Article], abstracts: list[Abstract]) -> None:
+    """Give each abstract to the article whose text shares most of its distinctive character pairs.
+
+    Pairs are weighted by how few articles use them (inverse document frequency),
+    so ``遵义`` or ``三项`` count for much more than ``人民`` or ``民主``.
+    """
+    if not articles:
+        return
+    texts = [_bigrams(a.body_text()) for a in articles]
+    frequency = Counter(pair for pairs in texts for pair in pairs)
+    for abstract in abstracts:
+        # Long quotations (from a report or a speech) are shared by many articles.
+        pairs = _bigrams(LONG_QUOTATION.sub("", abstract.text))
+        weight = {p: math.log((1 + len(articles)) / (1 + frequency[p])) + 1e-3 for p in pairs}
+        total = sum(weight.values()) or 1.0
+        scored = sorted(
+            (
+                (sum(weight[p] for p in pairs & text) / total + REGION_BONUS * _names_region(articles[i], abstract), i)
+                for i, text in enumerate(texts)
+            ),
+            reverse=True,
+        )
+        best, index = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        article = articles[index]
+        article.abstract = f"{article.abstract}\n\n{abstract.text}" if article.abstract else abstract.text
+        article.abstract_lines = (abstract.first_line, abstract.last_line)
+        if best < 0.3 or best < 1.3 * runner_up:
+            article.review.append(
+                f"{abstract.page} 第{abstract.first_line}–{abstract.last_line}行的摘要归入本文的把握不大"
+                f"（匹配度 {best:.2f}，次高 {runner_up:.2f}），请核对"
+            )
+
+
+def _names_region(article: Article, abstract: Abstract) -> bool:
+    return bool(article.region) and article.region in abstract.text
+
+
+def _bigrams(text: str) -> set[str]:
+    han = "".join(HAN_RE.findall(text))
+    return {han[i : i + 2] for i in range(len(han) - 1)}
+
+
+def account(page: Page, articles: list[Article], furniture: list[Furniture], abstracts: list[Abstract]) -> str:
+    """Chinese characters of the page that ended up nowhere (an empty string when none were lost)."""
+    source = Counter(HAN_RE.findall("\n".join(line.text for line in page.lines)))
+    kept = Counter(HAN_RE.findall("\n".join(a.text() for a in articles if a.page == page.name)))
+    kept.update(HAN_RE.findall("\n".join(f.text for f in furniture if f.page == page.name)))
+    kept.update(HAN_RE.findall("\n".join(a.text for a in abstracts if a.page == page.name)))
+    for article in articles:  # the abstract is counted on its own page, not its article's
+        if article.page == page.name and article.abstract:
+            kept.subtract(HAN_RE.findall(article.abstract))
+    missing = source - kept
+    return "".join(sorted(missing.elements()))
+
+
+def read_edition(pages: list[Page]) -> Edition:
+    known = KnownFurniture.load()
+    known.learn(pages)
+    reader = PageReader(known)
+    for page in pages:
+        reader.read(page)
+    assign_abstracts(reader.articles, reader.abstracts)
+    for page in pages:
+        lost = account(page, reader.articles, reader.furniture, reader.abstracts)
+        if lost:
+            on_page = [a for a in reader.articles if a.page == page.name]
+            target = on_page[-1] if on_page else reader.articles[-1]
+            target.review.append(f"{page.name}：转换时有 {len(lost)} 个字未能归位：{lost[:40]}，请对照原文")
+    return Edition(reader.articles, reader.furniture)
+
+
+__all__ = ["Article", "Edition", "Heading", "Paragraph", "read_edition", "count_han"]

@@ -1,0 +1,134 @@
+"""Reading a seed page: lines with their numbers, sorted into kinds, grouped into blocks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import median
+
+from site_builder.convert.text import display_width
+from site_builder.exceptions import InputError, Problem
+
+AUTHOR_LINE = re.compile(r"^■\s*(?P<names>[^（()）]*?)\s*(?:[（(]\s*(?P<region>[^（()）]*?)\s*[）)])?\s*$")
+"""An author line with an optional region: ``■ 谭荣芳 （山西）``, ``■ 赵玲玉 刘聪祥 (山东)``."""
+
+MARKDOWN_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
+"""A Markdown heading the OCR emitted: ``# 聚焦新定位新目标…`` (level = number of ``#``)."""
+
+NOTE_START = re.compile(r"^[（(]\s*作者")
+"""The start of the author's note: ``（作者系河南省新乡市红旗区人大``."""
+
+LABEL_CHARACTER = re.compile(r"^[\u3400-\u9fff]$")
+"""A line of one Chinese character, as a vertical box label comes out: ``摘``."""
+
+
+@dataclass
+class Line:
+    number: int
+    text: str
+    kind: str = "text"
+    """``text``, ``author``, ``heading`` (Markdown ``#``), or ``label`` (one character)."""
+    level: int = 0
+    """For ``heading`` lines, the number of ``#``."""
+
+    @property
+    def width(self) -> float:
+        return display_width(self.text)
+
+
+@dataclass
+class Block:
+    """Lines between two blank lines (author and Markdown heading lines stand alone)."""
+
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.lines[0].kind
+
+    @property
+    def first(self) -> int:
+        return self.lines[0].number
+
+    @property
+    def last(self) -> int:
+        return self.lines[-1].number
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def key(self) -> str:
+        """The block's text with spaces removed, to recognise repeated page furniture."""
+        return "".join(self.text.split())
+
+
+@dataclass
+class Page:
+    path: Path
+    lines: list[Line]
+    blocks: list[Block]
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def column_width(self) -> float:
+        """Typical width of a full body line on this page, in ems."""
+        widths = [line.width for block in self.blocks for line in block.lines[1:-1] if line.kind == "text"]
+        if not widths:
+            widths = [line.width for block in self.blocks for line in block.lines if line.kind == "text"]
+        return median(widths) if widths else 0.0
+
+
+def classify(number: int, raw: str) -> Line:
+    text = raw.strip()
+    if AUTHOR_LINE.match(text) and text.startswith("■"):
+        return Line(number, text, "author")
+    if text.startswith("■"):
+        return Line(number, text, "author")
+    heading = MARKDOWN_HEADING.match(text)
+    if heading:
+        return Line(number, heading["text"], "heading", len(heading["hashes"]))
+    if LABEL_CHARACTER.match(text):
+        return Line(number, text, "label")
+    return Line(number, text)
+
+
+def split_blocks(lines: list[Line]) -> list[Block]:
+    blocks: list[Block] = []
+    current: list[Line] = []
+
+    def flush() -> None:
+        if current:
+            blocks.append(Block(list(current)))
+            current.clear()
+
+    for line in lines:
+        if not line.text:
+            flush()
+        elif line.kind in ("author", "heading"):
+            flush()
+            blocks.append(Block([line]))
+        else:
+            current.append(line)
+    flush()
+    return blocks
+
+
+def read_page(path: Path) -> Page:
+    """Read one seed file; raise :class:`InputError` naming the file (and line) if it is unusable."""
+    data = path.read_bytes()
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(Problem(path, f"not UTF-8 text (byte {error.start})", line)) from None
+    raw_lines = content.splitlines()
+    lines = [classify(number, raw) for number, raw in enumerate(raw_lines, 1)]
+    if not any(line.text for line in lines):
+        raise InputError(Problem(path, "empty file"))
+    if not any(line.kind == "author" for line in lines):
+        raise InputError(Problem(path, "no author line (■ NAME （REGION）) on this page"))
+    return Page(path, lines, split_blocks(lines))

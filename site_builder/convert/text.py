@@ -1,0 +1,66 @@
+"""Character classes and measurements shared by the converter's passes."""
+
+from __future__ import annotations
+
+import re
+
+HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+"""Code point ranges of Chinese characters (CJK unified ideographs and extensions A, compatibility)."""
+
+CJK_PUNCTUATION = "，。、；：？！…—·“”‘’（）《》〈〉【】「」『』〔〕"
+"""Full-width punctuation used in the seeds, e.g. ``，`` in ``坚持尊重，``."""
+
+HAN_RE = re.compile(f"[{HAN_RANGES}]")
+"""One Chinese character: ``践`` in ``践行``."""
+
+SENTENCE_END = "。！？…"
+"""Marks that end a sentence, e.g. ``。`` in ``发展。``."""
+
+CLOSERS = "”’）》」』〕】"
+"""Closing marks that may follow a sentence end, e.g. ``”`` in ``美好生活的向往。”``."""
+
+OPENERS = "“‘（《「『〔【"
+"""Opening marks, e.g. ``“`` in ``“实景”``."""
+
+
+def is_han(char: str) -> bool:
+    """True for a Chinese character (``人``), False for punctuation, Latin or digits."""
+    return bool(HAN_RE.match(char))
+
+
+def count_han(text: str) -> int:
+    """Number of Chinese characters in ``text``."""
+    return len(HAN_RE.findall(text))
+
+
+def display_width(line: str) -> float:
+    """Printed width of a line in ems: Chinese characters 1, everything else ½, spaces 0.
+
+    Punctuation counts ½ because the page squeezes it (``，“`` share one em);
+    measured on the seeds, this makes the full lines of a column agree to within
+    half an em far more often than counting punctuation as a full em.
+    """
+    width = 0.0
+    for char in line:
+        if char.isspace():
+            continue
+        width += 1 if is_han(char) else 0.5
+    return width
+
+
+def strip_closers(text: str) -> str:
+    """``text`` without trailing closing marks and spaces: ``向往。”`` → ``向往。``."""
+    return text.rstrip(CLOSERS + " ")
+
+
+def ends_sentence(text: str, *, colon: bool = False) -> bool:
+    """True if ``text`` ends a sentence (``…发展。`` or ``…向往。”``).
+
+    With ``colon`` a final ``：`` or ``；`` also counts, as it may close a paragraph
+    that introduces a list.
+    """
+    core = strip_closers(text.rstrip())
+    if not core:
+        return False
+    enders = SENTENCE_END + ("：；:;" if colon else "")
+    return core[-1] in enders
