@@ -62,7 +62,7 @@ class Article:
     authors: list[str]
     region: str
     title: str = ""
-    note: str = ""
+    author_note: str = ""
     abstract: str = ""
     abstract_lines: tuple[int, int] | None = None
     column: str = ""
@@ -74,7 +74,7 @@ class Article:
 
     def text(self) -> str:
         """Everything the article holds, for accounting and matching."""
-        parts = [self.title, " ".join(self.authors), self.region, self.note, self.abstract]
+        parts = [self.title, " ".join(self.authors), self.region, self.author_note, self.abstract]
         parts += [item.text for item in self.body]
         return "\n".join(parts)
 
@@ -335,13 +335,8 @@ class PageReader:
                 f"未在页面上找到标题（{article.page} 第{article.author_line}行起的文章），请补充 title"
             )
         article.body = self._read_body(blocks, width, article)
-        ends = [b.last for b in blocks] + [article.author_line]
-        article.last_line = max(ends + [self._last_line(article)])
+        article.last_line = max([article.last_line, article.author_line] + [b.last for b in blocks])
         self._check_sentences(article)
-
-    @staticmethod
-    def _last_line(article: Article) -> int:
-        return max([article.author_line] + [item.last_line for item in article.body])
 
     def _take_note(self, article: Article, blocks: list[Block]) -> list[Block]:
         lines = [(bi, li, line) for bi, b in enumerate(blocks) for li, line in enumerate(b.lines)]
@@ -353,7 +348,7 @@ class PageReader:
                 end += 1
             note_lines = [entry[2] for entry in lines[start : end + 1]]
             text = layout.join_paragraph_lines([line.text for line in note_lines])
-            article.note = repair(text.strip()).removeprefix("（").removesuffix("）").strip()
+            article.author_note = repair(text.strip()).removeprefix("（").removesuffix("）").strip()
             taken = {id(line) for line in note_lines}
             rebuilt: list[Block] = []
             for block in blocks:
@@ -367,7 +362,7 @@ class PageReader:
                         before.append(line)
                 if before:
                     rebuilt.append(Block(before))
-            article.last_line = note_lines[-1].number
+            article.last_line = max(article.last_line, note_lines[-1].number)
             return rebuilt
         return blocks
 
@@ -392,11 +387,12 @@ class PageReader:
         title_lines = last.lines[cut:]
         if not title_lines or len(title_lines) > 3 or ends_sentence(title_lines[-1].text, colon=True):
             return blocks
-        if cut == 0 and len(blocks) > 1 and not (ends_sentence(blocks[-2].text) or article.note):
+        if cut == 0 and len(blocks) > 1 and not (ends_sentence(blocks[-2].text) or article.author_note):
             return blocks
         if len(title_lines) > 1 and any(layout.is_full(line, width) for line in title_lines):
             return blocks
         article.title = repair(layout.join_display_lines([line.text for line in title_lines], width), DISPLAY)
+        article.last_line = max(article.last_line, title_lines[-1].number)
         rest = last.lines[:cut]
         return blocks[:-1] + ([Block(rest)] if rest else [])
 
@@ -530,15 +526,15 @@ def _bigrams(text: str) -> set[str]:
     return {han[i : i + 2] for i in range(len(han) - 1)}
 
 
-def account(page: Page, articles: list[Article], furniture: list[Furniture], abstracts: list[Abstract]) -> str:
-    """Chinese characters of the page that ended up nowhere (an empty string when none were lost)."""
-    source = Counter(HAN_RE.findall("\n".join(line.text for line in page.lines)))
-    kept = Counter(HAN_RE.findall("\n".join(a.text() for a in articles if a.page == page.name)))
-    kept.update(HAN_RE.findall("\n".join(f.text for f in furniture if f.page == page.name)))
-    kept.update(HAN_RE.findall("\n".join(a.text for a in abstracts if a.page == page.name)))
-    for article in articles:  # the abstract is counted on its own page, not its article's
-        if article.page == page.name and article.abstract:
-            kept.subtract(HAN_RE.findall(article.abstract))
+def account(pages: list[Page], articles: list[Article], furniture: list[Furniture]) -> str:
+    """Chinese characters of the pages that ended up nowhere (an empty string when none were lost).
+
+    Counted over the whole edition, as text may move between pages (a page that
+    opens with the end of the previous page's article).
+    """
+    source = Counter(HAN_RE.findall("\n".join(line.text for page in pages for line in page.lines)))
+    kept = Counter(HAN_RE.findall("\n".join(a.text() for a in articles)))
+    kept.update(HAN_RE.findall("\n".join(f.text for f in furniture)))
     missing = source - kept
     return "".join(sorted(missing.elements()))
 
@@ -550,12 +546,9 @@ def read_edition(pages: list[Page]) -> Edition:
     for page in pages:
         reader.read(page)
     assign_abstracts(reader.articles, reader.abstracts)
-    for page in pages:
-        lost = account(page, reader.articles, reader.furniture, reader.abstracts)
-        if lost:
-            on_page = [a for a in reader.articles if a.page == page.name]
-            target = on_page[-1] if on_page else reader.articles[-1]
-            target.review.append(f"{page.name}：转换时有 {len(lost)} 个字未能归位：{lost[:40]}，请对照原文")
+    lost = account(pages, reader.articles, reader.furniture)
+    if lost and reader.articles:
+        reader.articles[-1].review.append(f"转换时有 {len(lost)} 个字未能归位：{lost[:40]}，请对照原文")
     return Edition(reader.articles, reader.furniture)
 
 

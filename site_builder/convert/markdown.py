@@ -48,7 +48,7 @@ def front_matter(article: Article, slug: str, topics: list[str]) -> dict:
         "series": article.series,
         "topics": list(topics),
         "abstract": article.abstract,
-        "author_note": article.note,
+        "author_note": article.author_note,
         "slug": slug,
         "lang": "zh-Hans",
         "source": source,
