@@ -117,3 +117,19 @@ def test_every_subcommand_has_help(capsys) -> None:
         except SystemExit as exit:
             assert exit.code == 0
         assert "usage: site-builder" in capsys.readouterr().out
+
+
+def test_the_same_author_twice_on_a_page_gives_two_files(capsys, tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    write_page(seeds, "001.txt", "■ 谭荣芳 （山西）\n\n第一篇正文。\n\n第一篇\n\n■ 谭荣芳 （山西）\n\n第二篇正文。\n\n第二篇")
+    status, out, _ = run(capsys, "--seeds", str(seeds), "--content", str(tmp_path / "c"))
+    assert status == 0 and "2 articles: 2 written" in out
+    assert sorted(front_matter(p)["title"] for p in (tmp_path / "c").glob("*.md")) == ["第一篇", "第二篇"]
+
+
+def test_python_dash_m_runs_the_same_command_line() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "site_builder", "convert", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "--force" in result.stdout

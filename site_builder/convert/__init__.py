@@ -135,8 +135,12 @@ def convert_seeds(seeds: Path, content: Path, force: bool = False) -> ConvertRep
     taken = folder.taken_slugs()
     report.furniture = edition.furniture
     report.articles = len(edition.articles)
+    seen: dict[str, int] = {}
     for article in edition.articles:
         key = source_key(article)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:  # the same author twice on one page
+            key += f"|{seen[key]}"
         slug = folder.slug_for(key)
         if slug is None:
             slug = choose_slug(article, taken)

@@ -219,7 +219,7 @@ class PageReader:
             else:
                 runs.append([i])
         removed: set[int] = set()
-        body_width = page.column_width()
+        body_width = page.column_width
         for run in runs:
             chars = "".join(sorted(blocks[i].text for i in run))
             kind = self.known.box_labels.get(chars)
@@ -314,7 +314,7 @@ class PageReader:
         where = f"{page.name} 第{orphans[0].first}–{orphans[-1].last}行"
         if self.articles:
             previous = self.articles[-1]
-            width = page.column_width()
+            width = page.column_width
             body = self._read_body(orphans, width, previous)
             previous.body += body
             previous.review.append(f"{where}位于本页第一个作者行之前，已接在上一页最后一篇文章之后，请核对")
@@ -324,7 +324,7 @@ class PageReader:
             article.review.append(f"{where}位于本页第一个作者行之前，已并入本页第一篇文章，请核对")
 
     def _read_article(self, page: Page, article: Article, blocks: list[Block]) -> None:
-        width = page.column_width()
+        width = page.column_width
         blocks = self._take_note(article, blocks)
         if not article.title:
             blocks = self._take_sidebar_title(article, blocks)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from statistics import median
 
@@ -32,7 +33,7 @@ class Line:
     level: int = 0
     """For ``heading`` lines, the number of ``#``."""
 
-    @property
+    @cached_property
     def width(self) -> float:
         return display_width(self.text)
 
@@ -74,6 +75,7 @@ class Page:
     def name(self) -> str:
         return self.path.name
 
+    @cached_property
     def column_width(self) -> float:
         """Typical width of a full body line on this page, in ems."""
         widths = [line.width for block in self.blocks for line in block.lines[1:-1] if line.kind == "text"]
