@@ -19,7 +19,7 @@ class _FlowList(list):
     """A list written on one line in YAML: ``lines: [3, 145]``."""
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml when available: much faster
     pass
 
 

@@ -28,9 +28,14 @@ def is_han(char: str) -> bool:
     return bool(HAN_RE.match(char))
 
 
+_DROP_HAN = dict.fromkeys(
+    code for start, end in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)) for code in range(start, end + 1)
+)
+
+
 def count_han(text: str) -> int:
-    """Number of Chinese characters in ``text``."""
-    return len(HAN_RE.findall(text))
+    """Number of Chinese characters in ``text`` (``str.translate`` runs in C, far faster than a regex)."""
+    return len(text) - len(text.translate(_DROP_HAN))
 
 
 def display_width(line: str) -> float:

@@ -1,0 +1,67 @@
+"""Converter throughput: MB of OCR text per second at growing input sizes.
+
+Usage: .venv/bin/python bench/convert.py [--sizes 1,2,4,8] [--repeat 3]
+
+The input is the seed pages copied over and over (each copy a page of its own,
+with the authors renamed so that every article is new), converted into an empty
+content folder with `convert_seeds`, as `site-builder convert` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from site_builder.convert import convert_seeds
+
+ROOT = Path(__file__).resolve().parent.parent
+SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
+
+
+def make_seeds(folder: Path, megabytes: float) -> int:
+    """Write copies of the seed pages until ``megabytes`` of text; return the byte count."""
+    pages = [p.read_text("utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    folder.mkdir(parents=True)
+    total, copy = 0, 0
+    while total < megabytes * 1e6:
+        for number, text in enumerate(pages):
+            marker = SURNAMES[copy % len(SURNAMES)] + SURNAMES[(copy // len(SURNAMES)) % len(SURNAMES)]
+            text = text.replace("■ ", f"■ {marker}")
+            path = folder / f"{copy:05d}_{number:03d}.txt"
+            path.write_text(text, "utf-8")
+            total += len(text.encode("utf-8"))
+        copy += 1
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,2,4,8", help="input sizes in MB, comma-separated")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    print(f"{'input MB':>9} {'articles':>9} {'median s':>9} {'min s':>7} {'max s':>7} {'MB/s':>7}")
+    for size in (float(s) for s in args.sizes.split(",")):
+        work = Path(tempfile.mkdtemp(prefix="bench-convert-"))
+        try:
+            size_bytes = make_seeds(work / "seeds", size)
+            times = []
+            for run in range(args.repeat):
+                content = work / f"content{run}"
+                start = time.perf_counter()
+                report = convert_seeds(work / "seeds", content)
+                times.append(time.perf_counter() - start)
+            median = statistics.median(times)
+            print(
+                f"{size_bytes / 1e6:9.2f} {report.articles:9d} {median:9.2f} {min(times):7.2f} {max(times):7.2f} "
+                f"{size_bytes / 1e6 / median:7.2f}"
+            )
+        finally:
+            shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
