@@ -1,0 +1,142 @@
+"""The site configuration file, ``site.yml``: a declarative schema and its validation.
+
+Every key is declared once below with its type, whether it is required, its
+default and what it means (the README's table is written from it). Loading
+collects every problem of the file (unknown key, wrong type, missing value)
+and reports them together, naming the key and the file, before anything is
+built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from site_builder.exceptions import Problem, ProblemsError
+from site_builder.yamlfile import parse_yaml
+
+CONFIG_FILE = "site.yml"
+
+BASE_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+"""An absolute http(s) URL without query or fragment: ``https://example.org/edition/``."""
+
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+"""A BCP 47 language tag: ``zh-Hans``."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One key of ``site.yml``."""
+
+    key: str
+    type: type
+    description: str
+    required: bool = False
+    default: Any = None
+    pattern: re.Pattern[str] | None = None
+    """For strings: the form the value must have."""
+
+
+SCHEMA: tuple[Option, ...] = (
+    Option("title", str, "the edition's title, shown on every page and in citations", required=True),
+    Option("description", str, "one or two sentences about the edition (home page, feed, metadata)", required=True),
+    Option("publisher", str, "who publishes the edition (footer, citations, JSON-LD)", required=True),
+    Option("language", str, "the edition's language as a BCP 47 tag", default="zh-Hans", pattern=LANGUAGE_TAG),
+    Option(
+        "base_url",
+        str,
+        "where the site is hosted, e.g. `https://example.org/edition/`; enables canonical links, "
+        "absolute permalinks and `sitemap.xml`. Links between pages stay relative either way",
+        pattern=BASE_URL,
+    ),
+    Option("periodical", str, "the periodical the articles belong to (citations, JSON-LD `isPartOf`); default: `title`"),
+    Option("issue", str, "the issue, as printed in citations, e.g. `2023(1)`"),
+    Option("date", dt.date, "publication date of the edition (`YYYY-MM-DD`), used by the feed and citations"),
+    Option("theme", str, "a folder of templates that override single templates of `themes/default/`"),
+    Option("seeds", str, "the folder of OCR pages shown in each article's source view", default="seeds"),
+)
+"""Every key ``site.yml`` may hold."""
+
+TYPE_NAMES = {str: "a string", dt.date: "a date (YYYY-MM-DD)"}
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The validated configuration; paths are resolved against the folder of ``site.yml``."""
+
+    path: Path
+    title: str
+    description: str
+    publisher: str
+    language: str = "zh-Hans"
+    base_url: str | None = None
+    periodical: str | None = None
+    issue: str | None = None
+    date: dt.date | None = None
+    theme: Path | None = None
+    seeds: Path = Path("seeds")
+
+    @property
+    def periodical_name(self) -> str:
+        return self.periodical or self.title
+
+
+def load_config(path: Path) -> SiteConfig:
+    """Read and validate ``site.yml``; raise :class:`ProblemsError` listing every problem."""
+    if not path.is_file():
+        raise ProblemsError("no site configuration", [Problem(path, f"file not found: create {CONFIG_FILE}")])
+    problems: list[Problem] = []
+    try:
+        parsed = parse_yaml(path.read_text(encoding="utf-8"), path, 1, problems)
+    except UnicodeDecodeError as error:
+        problems.append(Problem(path, f"not UTF-8 text ({error.reason})"))
+        parsed = None
+    if parsed is not None and not isinstance(parsed[0], dict):
+        problems.append(Problem(path, "must be a mapping of keys to values", 1))
+    if problems:
+        raise ProblemsError("invalid site configuration", problems)
+    data, lines = parsed
+    key_lines = {keys[0]: line for keys, line in lines.items() if len(keys) == 1}
+    values, problems = validate(data, path, key_lines)
+    if problems:
+        raise ProblemsError("invalid site configuration", problems)
+    for key in ("theme", "seeds"):
+        if values.get(key) is not None:
+            values[key] = (path.parent / values[key]).resolve()
+    if values.get("theme") and not values["theme"].is_dir():
+        raise ProblemsError("invalid site configuration", [Problem(path, f"key 'theme': folder not found: {data['theme']}", key_lines.get("theme"))])
+    if values.get("base_url") and not values["base_url"].endswith("/"):
+        values["base_url"] += "/"
+    return SiteConfig(path=path, **values)
+
+
+def validate(data: dict, path: Path, lines: dict[str, int]) -> tuple[dict[str, Any], list[Problem]]:
+    """The values of ``data`` with defaults filled in, and every problem found."""
+    options = {option.key: option for option in SCHEMA}
+    problems = [
+        Problem(path, f"unknown key '{key}' (known keys: {', '.join(options)})", lines.get(str(key)))
+        for key in data
+        if key not in options
+    ]
+    values: dict[str, Any] = {}
+    for option in SCHEMA:
+        value = data.get(option.key)
+        line = lines.get(option.key)
+        if value is None or value == "":
+            if option.required:
+                problems.append(Problem(path, f"missing required key '{option.key}': {option.description}", line))
+            elif option.default is not None:
+                values[option.key] = option.default
+            continue
+        if not isinstance(value, option.type):
+            problems.append(
+                Problem(path, f"key '{option.key}' must be {TYPE_NAMES[option.type]}, not {value!r}", line)
+            )
+        elif option.pattern and not option.pattern.match(value):
+            problems.append(Problem(path, f"key '{option.key}' has an invalid value {value!r}", line))
+        else:
+            values[option.key] = value
+    return values, problems

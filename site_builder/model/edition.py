@@ -1,0 +1,241 @@
+"""The edition as objects: articles, authors, topics, regions and cited documents, cross-linked.
+
+Every object knows its slug and its ``url``: the path of its page below the
+site root, always ending in ``index.html`` (or an anchor on such a page), so
+that links work from disk as well as from a server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from site_builder.model.body import Block
+from site_builder.model.regions import Province
+from site_builder.model.source import Source
+from site_builder.model.text import count_chars, describe, plain, reading_minutes
+from site_builder.slugs import person_slug
+
+UNTITLED = "（原页未见标题）"
+"""Shown for an article whose title was not found on the page (its ``title`` is empty)."""
+
+
+@dataclass(eq=False)
+class Topic:
+    key: str
+    name: str
+    description: str
+    keywords: list[str] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return self.key
+
+    @property
+    def url(self) -> str:
+        return f"topics/{self.key}/index.html"
+
+
+@dataclass(eq=False)
+class Author:
+    name: str
+    slug: str
+    articles: list[Article] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"authors/{self.slug}/index.html"
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        """Pinyin order, with surnames read as surnames (覃 as qin)."""
+        return person_slug(self.name), self.name
+
+    @property
+    def initial(self) -> str:
+        return self.sort_key[0][:1].upper()
+
+    @property
+    def regions(self) -> list[Region]:
+        return list(dict.fromkeys(a.region for a in self.articles if a.region))
+
+    @property
+    def notes(self) -> list[str]:
+        return list(dict.fromkeys(a.author_note for a in self.articles if a.author_note))
+
+
+@dataclass(eq=False)
+class Region:
+    province: Province
+    articles: list[Article] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.province.short
+
+    @property
+    def full_name(self) -> str:
+        return self.province.name
+
+    @property
+    def slug(self) -> str:
+        return self.province.slug
+
+    @property
+    def url(self) -> str:
+        return f"regions/{self.slug}/index.html"
+
+    @property
+    def authors(self) -> list[Author]:
+        return list(dict.fromkeys(author for a in self.articles for author in a.authors))
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where an article cites a document: the article and the anchor of the paragraph."""
+
+    article: Article
+    anchor: str
+
+    @property
+    def url(self) -> str:
+        return f"{self.article.url}#{self.anchor}"
+
+
+@dataclass(eq=False)
+class CitedDocument:
+    """A law, regulation or document cited by title in 《》."""
+
+    title: str
+    slug: str
+    kind: str
+    citations: list[Citation] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"documents/index.html#{self.slug}"
+
+    @property
+    def articles(self) -> list[Article]:
+        return list(dict.fromkeys(c.article for c in self.citations))
+
+
+@dataclass(eq=False)
+class Article:
+    path: Path
+    slug: str
+    title: str
+    authors: list[Author]
+    region: Region | None
+    column: str
+    series: str
+    topics: list[Topic]
+    abstract: str
+    author_note: str
+    lang: str
+    blocks: list[Block]
+    source: Source | None = None
+    position: int = 0
+    """1-based place in the edition's order."""
+    page: int | None = None
+    """The printed page (the seed file's place among the edition's pages)."""
+    previous: Article | None = None
+    next: Article | None = None
+    documents: list[CitedDocument] = field(default_factory=list)
+    links: dict[str, tuple[Article, str]] = field(default_factory=dict)
+    """Cross-references as written in the body → (target article, anchor or "")."""
+
+    @property
+    def url(self) -> str:
+        return f"articles/{self.slug}/index.html"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or UNTITLED
+
+    @property
+    def paragraphs(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "paragraph"]
+
+    @property
+    def headings(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "heading"]
+
+    @property
+    def text(self) -> str:
+        """The body as plain text, paragraphs separated by newlines."""
+        return "\n".join(plain(b.text) for b in self.paragraphs)
+
+    @property
+    def chars(self) -> int:
+        return count_chars(self.text)
+
+    @property
+    def reading_minutes(self) -> int:
+        return reading_minutes(self.text)
+
+    @property
+    def description(self) -> str:
+        """For metadata and lists: the abstract, or the opening of the body, cut at a sentence end."""
+        return describe(self.abstract or self.text)
+
+    @property
+    def anchors(self) -> set[str]:
+        return {b.anchor for b in self.blocks} | ({"abstract"} if self.abstract else set())
+
+    def related(self, limit: int = 5) -> list[Article]:
+        """Articles sharing authors (weighted most) or topics, best first, then in edition order."""
+        scores = {}
+        for other in {a for author in self.authors for a in author.articles} | {
+            a for topic in self.topics for a in topic.articles
+        }:
+            if other is not self:
+                shared_authors = len(set(self.authors) & set(other.authors))
+                shared_topics = len(set(self.topics) & set(other.topics))
+                scores[other] = 3 * shared_authors + shared_topics
+        return sorted(scores, key=lambda a: (-scores[a], a.position))[:limit]
+
+
+@dataclass
+class Section:
+    """A run of consecutive articles under the same column and series, as the table of contents shows them."""
+
+    column: str
+    series: str
+    articles: list[Article]
+    anchor: str
+
+
+@dataclass
+class Edition:
+    articles: list[Article]
+    """In the order of the printed pages."""
+    authors: list[Author]
+    """In pinyin order."""
+    topics: list[Topic]
+    """In the order of the taxonomy."""
+    regions: list[Region]
+    """Provinces with articles, in pinyin order of their slugs."""
+    documents: list[CitedDocument]
+    """Cited documents by kind, then in pinyin order."""
+
+    @property
+    def sections(self) -> list[Section]:
+        sections: list[Section] = []
+        for article in self.articles:
+            if not sections or (sections[-1].column, sections[-1].series) != (article.column, article.series):
+                sections.append(Section(article.column, article.series, [], f"section-{len(sections) + 1}"))
+            sections[-1].articles.append(article)
+        return sections
+
+    @property
+    def document_kinds(self) -> list[tuple[str, list[CitedDocument]]]:
+        """Cited documents grouped by kind, in the order of :attr:`documents`."""
+        groups: dict[str, list[CitedDocument]] = {}
+        for document in self.documents:
+            groups.setdefault(document.kind, []).append(document)
+        return list(groups.items())
+
+    def section_of(self, article: Article) -> Section:
+        return next(s for s in self.sections if article in s.articles)

@@ -1,0 +1,57 @@
+"""Splitting a content file into its YAML front matter and Markdown body, keeping line numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from site_builder.exceptions import Problem
+from site_builder.yamlfile import parse_yaml
+
+FENCE = "---"
+
+
+@dataclass
+class Document:
+    """A content file: its front matter, the line of each value in it, and its body."""
+
+    path: Path
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+    """1-based line of the body's first line in the file."""
+    lines: dict[tuple, int] = field(default_factory=dict)
+    """``("topics", 1)`` → the 1-based file line of that value."""
+
+    def line(self, *keys: Any) -> int | None:
+        """The line of a value, or of the nearest enclosing value that has one."""
+        while keys and keys not in self.lines:
+            keys = keys[:-1]
+        return self.lines.get(keys, 1)
+
+
+def read_document(path: Path, problems: list[Problem]) -> Document | None:
+    """The parsed file, or ``None`` after adding what is wrong with it to ``problems``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(Problem(path, f"not UTF-8 text ({error.reason} at byte {error.start})"))
+        return None
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != FENCE:
+        problems.append(Problem(path, f"no front matter: the file must start with a '{FENCE}' line", 1))
+        return None
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
+    except StopIteration:
+        problems.append(Problem(path, f"front matter is not closed by a '{FENCE}' line", 1))
+        return None
+    parsed = parse_yaml("\n".join(lines[1:end]), path, 2, problems, what="front matter")
+    if parsed is None:
+        return None
+    meta, value_lines = parsed
+    if not isinstance(meta, dict):
+        problems.append(Problem(path, "front matter must be a mapping of keys to values", 2))
+        return None
+    return Document(path, meta, "\n".join(lines[end + 1 :]), end + 2, value_lines)

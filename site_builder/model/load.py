@@ -1,0 +1,257 @@
+"""Reading content/ into an :class:`Edition`, collecting every problem with its file and line.
+
+Nothing is given up at the first problem: each file is checked as far as it
+can be, and all problems are raised together as one :class:`ProblemsError`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from site_builder.config import LANGUAGE_TAG, SiteConfig
+from site_builder.exceptions import Problem, ProblemsError
+from site_builder.model.body import internal_links, split_blocks
+from site_builder.model.edition import Article, Author, Citation, CitedDocument, Edition, Region, Topic
+from site_builder.model.frontmatter import Document, parse_yaml, read_document
+from site_builder.model.regions import PROVINCES, find_province
+from site_builder.model.source import SeedFolder, Source, align
+from site_builder.model.text import DOCUMENT_KINDS, cited_titles, document_kind, plain
+from site_builder.slugs import person_slug, slugify, unique
+
+TOPICS_FILE = "topics.yml"
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+"""An article slug: lower-case ASCII words joined by hyphens, ``zhu-shuhui``."""
+
+FIELDS: dict[str, tuple[type, bool]] = {
+    "title": (str, True),
+    "authors": (list, True),
+    "region": (str, False),
+    "column": (str, False),
+    "series": (str, False),
+    "topics": (list, False),
+    "abstract": (str, False),
+    "author_note": (str, False),
+    "slug": (str, True),
+    "lang": (str, False),
+    "source": (dict, False),
+    "review": (list, False),
+}
+"""Front matter keys: type and whether the key must be present (the README documents them)."""
+
+TYPE_NAMES = {str: "a string", list: "a list", dict: "a mapping"}
+
+
+def load_edition(content: Path, config: SiteConfig) -> Edition:
+    """Read every article of ``content`` and the topic taxonomy; raise :class:`ProblemsError` on any problem."""
+    if not content.is_dir():
+        raise ProblemsError("no content", [Problem(content, "content folder not found")])
+    problems: list[Problem] = []
+    topics = _read_topics(content / TOPICS_FILE, problems)
+    seeds = SeedFolder(config.seeds)
+    articles: list[Article] = []
+    slugs: dict[str, Document] = {}
+    authors: dict[str, Author] = {}
+    regions: dict[str, Region] = {}
+    documents = {}
+    for path in sorted(content.glob("*.md")):
+        document = read_document(path, problems)
+        if document is None or not _check_fields(document, problems):
+            continue
+        meta = document.meta
+        slug = meta["slug"]
+        if not SLUG.match(slug):
+            problems.append(Problem(path, f"slug {slug!r} must be lower-case ASCII words joined by '-'", document.line("slug")))
+        elif slug in slugs:
+            other = slugs[slug]
+            problems.append(
+                Problem(path, f"duplicate slug {slug!r} (also in {other.path.name}:{other.line('slug')})", document.line("slug"))
+            )
+        else:
+            slugs[slug] = document
+        blocks = split_blocks(document.body, document.body_line)
+        article = Article(
+            path=path,
+            slug=slug,
+            title=" ".join((meta.get("title") or "").split()),
+            authors=[_author(name, authors) for name in meta["authors"]],
+            region=_region(document, regions, problems),
+            column=meta.get("column") or "",
+            series=meta.get("series") or "",
+            topics=_topics(document, topics, problems),
+            abstract=(meta.get("abstract") or "").strip(),
+            author_note=(meta.get("author_note") or "").strip(),
+            lang=meta.get("lang") or config.language,
+            blocks=blocks,
+            source=_source(document, seeds, problems),
+        )
+        if article.source:
+            align(blocks, article.source.text)
+        articles.append(article)
+    _order(articles)
+    by_file = {a.path.name: a for a in articles}
+    for article in articles:
+        _resolve_links(article, by_file, problems)
+        _collect_documents(article, documents)
+    if problems:
+        raise ProblemsError("the content has problems; nothing was built", problems)
+    for article in articles:
+        for item in [*article.authors, *article.topics, *([article.region] if article.region else [])]:
+            item.articles.append(article)
+    kinds = [kind for kind, _ in DOCUMENT_KINDS]
+    return Edition(
+        articles=articles,
+        authors=sorted(authors.values(), key=lambda a: a.sort_key),
+        topics=list(topics.values()),
+        regions=sorted(regions.values(), key=lambda r: r.slug),
+        documents=sorted(documents.values(), key=lambda d: (kinds.index(d.kind), d.slug)),
+    )
+
+
+def _check_fields(document: Document, problems: list[Problem]) -> bool:
+    """Whether the front matter has every required key, known keys only, each of its type."""
+    found = []
+    for key in document.meta:
+        if key not in FIELDS:
+            found.append(Problem(document.path, f"unknown front matter key {key!r} (known: {', '.join(FIELDS)})", document.line(key)))
+    for key, (kind, required) in FIELDS.items():
+        value = document.meta.get(key)
+        if value is None:
+            if required:
+                found.append(Problem(document.path, f"missing required front matter key {key!r}", document.line()))
+        elif not isinstance(value, kind):
+            found.append(Problem(document.path, f"{key!r} must be {TYPE_NAMES[kind]}, not {value!r}", document.line(key)))
+        elif kind is list and not all(isinstance(item, str) for item in value):
+            found.append(Problem(document.path, f"{key!r} must be a list of strings", document.line(key)))
+    if isinstance(document.meta.get("authors"), list) and not document.meta["authors"]:
+        found.append(Problem(document.path, "'authors' must name at least one author", document.line("authors")))
+    lang = document.meta.get("lang")
+    if isinstance(lang, str) and not LANGUAGE_TAG.match(lang):
+        found.append(Problem(document.path, f"'lang' {lang!r} is not a language tag such as zh-Hans", document.line("lang")))
+    problems.extend(found)
+    return not found
+
+
+def _read_topics(path: Path, problems: list[Problem]) -> dict[str, Topic]:
+    if not path.is_file():
+        problems.append(Problem(path, "topic taxonomy not found"))
+        return {}
+    parsed = parse_yaml(path.read_text(encoding="utf-8"), path, 1, problems)
+    if parsed is None:
+        return {}
+    data, lines = parsed
+    items = data.get("topics") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        problems.append(Problem(path, "must hold a list 'topics' of topics with key, name and description", 1))
+        return {}
+    topics: dict[str, Topic] = {}
+    for index, item in enumerate(items):
+        line = lines.get(("topics", index))
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) and item[k] for k in ("key", "name")):
+            problems.append(Problem(path, "a topic needs a 'key' and a 'name'", line))
+        elif not SLUG.match(item["key"]):
+            problems.append(Problem(path, f"topic key {item['key']!r} must be lower-case ASCII words joined by '-'", line))
+        elif item["key"] in topics:
+            problems.append(Problem(path, f"duplicate topic key {item['key']!r}", line))
+        else:
+            keywords = item.get("keywords") or []
+            topics[item["key"]] = Topic(item["key"], item["name"], str(item.get("description") or ""), list(keywords))
+    return topics
+
+
+def _author(name: str, authors: dict[str, Author]) -> Author:
+    name = "".join(name.split())
+    if name not in authors:
+        slug = unique(person_slug(name), {a.slug for a in authors.values()})
+        authors[name] = Author(name, slug)
+    return authors[name]
+
+
+def _region(document: Document, regions: dict[str, Region], problems: list[Problem]) -> Region | None:
+    name = document.meta.get("region") or ""
+    if not name.strip():
+        return None
+    province = find_province(name)
+    if province is None:
+        known = "、".join(p.short for p in PROVINCES)
+        problems.append(Problem(document.path, f"unknown region {name!r}: expected a province such as {known}", document.line("region")))
+        return None
+    return regions.setdefault(province.slug, Region(province))
+
+
+def _topics(document: Document, topics: dict[str, Topic], problems: list[Problem]) -> list[Topic]:
+    found = []
+    for index, key in enumerate(document.meta.get("topics") or []):
+        if key in topics:
+            found.append(topics[key])
+        elif topics:
+            problems.append(
+                Problem(document.path, f"unknown topic key {key!r} (not in {TOPICS_FILE}: {', '.join(topics)})", document.line("topics", index))
+            )
+    return found
+
+
+def _source(document: Document, seeds: SeedFolder, problems: list[Problem]) -> Source | None:
+    source = document.meta.get("source")
+    if source is None:
+        return None
+    parts = {}
+    for key in ("lines", "abstract_lines"):
+        value = source.get(key)
+        if value is None:
+            continue
+        if not _is_line_range(value) or not isinstance(source.get("file"), str):
+            problems.append(Problem(document.path, f"source needs 'file' and '{key}: [first, last]'", document.line("source", key)))
+            return None
+        lines = seeds.lines(source["file"], *value)
+        if isinstance(lines, str):
+            problems.append(Problem(document.path, f"source: {lines}", document.line("source", key)))
+            return None
+        parts[key] = lines
+    if "lines" not in parts:
+        problems.append(Problem(document.path, "source needs 'lines: [first, last]'", document.line("source")))
+        return None
+    return Source(parts["lines"], parts.get("abstract_lines"))
+
+
+def _is_line_range(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(n, int) and not isinstance(n, bool) for n in value)
+
+
+def _order(articles: list[Article]) -> None:
+    """Put articles in the order of the printed pages and link each to its neighbours."""
+    articles.sort(key=lambda a: (a.source.text.file, a.source.text.first) if a.source else ("\uffff", a.path.name))
+    pages = sorted({a.source.text.file for a in articles if a.source})
+    for position, article in enumerate(articles, 1):
+        article.position = position
+        article.page = pages.index(article.source.text.file) + 1 if article.source else None
+    for before, after in zip(articles, articles[1:]):
+        before.next, after.previous = after, before
+
+
+def _resolve_links(article: Article, by_file: dict[str, Article], problems: list[Problem]) -> None:
+    for link in internal_links(article.blocks):
+        target = by_file.get(link.file) if link.file else article
+        if target is None:
+            problems.append(Problem(article.path, f"broken cross-reference '{link.target}': no article file {link.file!r} in the content folder", link.line))
+        elif link.fragment and link.fragment not in target.anchors:
+            problems.append(
+                Problem(article.path, f"broken cross-reference '{link.target}': {target.path.name} has no paragraph or heading '#{link.fragment}'", link.line)
+            )
+        else:
+            article.links[link.target] = (target, link.fragment)
+
+
+def _collect_documents(article: Article, documents: dict[str, CitedDocument]) -> None:
+    places = [("abstract", article.abstract)] + [(b.anchor, plain(b.text)) for b in article.blocks]
+    for anchor, text in places:
+        for title in cited_titles(text):
+            if title not in documents:
+                slug = unique(slugify(title), {d.slug for d in documents.values()})
+                documents[title] = CitedDocument(title, slug, document_kind(title))
+            document = documents[title]
+            document.citations.append(Citation(article, anchor))
+            if document not in article.documents:
+                article.documents.append(document)

@@ -1,0 +1,86 @@
+"""The OCR lines an article was converted from, and where each of its blocks begins among them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from site_builder.model.body import Block
+from site_builder.model.text import plain
+
+HAN = re.compile(r"[\u3400-\u9fff]")
+"""A Han character, the only text OCR repairs leave in place (spaces and punctuation change): ``人``."""
+
+PROBE = 8
+"""How many Han characters of a block's opening are looked up in the OCR text."""
+
+
+@dataclass(frozen=True)
+class SourceLines:
+    """Consecutive lines of a seed file."""
+
+    file: str
+    first: int
+    lines: tuple[str, ...]
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.lines) - 1
+
+    def numbered(self) -> list[tuple[int, str]]:
+        return list(enumerate(self.lines, self.first))
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an article was printed: its text lines and, if printed elsewhere, its abstract's."""
+
+    text: SourceLines
+    abstract: SourceLines | None = None
+
+
+class SeedFolder:
+    """Reads each seed file once."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._cache: dict[str, list[str] | None] = {}
+
+    def lines(self, name: str, first: int, last: int) -> SourceLines | str:
+        """The lines ``first``–``last`` of seed ``name``, or what is wrong with the request."""
+        if name not in self._cache:
+            path = self.folder / name
+            try:
+                self._cache[name] = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._cache[name] = None
+        text = self._cache[name]
+        if text is None:
+            return f"seed file '{name}' not found or not readable in {self.folder.name}/"
+        if not 1 <= first <= last <= len(text):
+            return f"lines [{first}, {last}] are outside seed file '{name}' (it has {len(text)} lines)"
+        return SourceLines(name, first, tuple(text[first - 1 : last]))
+
+
+def align(blocks: list[Block], source: SourceLines) -> None:
+    """Set each block's ``source_line``: where its first Han characters begin in the OCR text.
+
+    The OCR text keeps the Han characters in reading order while spaces, line
+    breaks and punctuation change, so the search runs over Han characters only,
+    forward from the previous block's match.
+    """
+    stream, line_of = [], []
+    for number, line in source.numbered():
+        for char in HAN.findall(line):
+            stream.append(char)
+            line_of.append(number)
+    haystack, position = "".join(stream), 0
+    for block in blocks:
+        probe = "".join(HAN.findall(plain(block.text)))[:PROBE]
+        if not probe:
+            continue
+        found = haystack.find(probe, position)
+        if found >= 0:
+            block.source_line = line_of[found]
+            position = found + len(probe)

@@ -1,0 +1,100 @@
+"""Measuring and quoting Chinese text: descriptions, reading time, cited documents, references.
+
+Chinese has no spaces between words, so everything here counts characters.
+"""
+
+from __future__ import annotations
+
+import re
+
+SENTENCE_END = re.compile(r"[。！？!?；…]+[”’」』）)]*")
+"""The end of a sentence, with closing quotes that belong to it: ``。”`` in ``他说：“好。”然后``."""
+
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
+"""A backslash escape in Markdown source: ``1\\.`` is ``1.``."""
+
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
+"""A Markdown link, of which only the text is read: ``[条例](other.md#p2)``."""
+
+COUNTED = re.compile(r"[\w\u3400-\u9fff]")
+"""A character that takes reading time: a Han character, a letter or a digit (``年``, ``A``, ``3``)."""
+
+CITED_TITLE = re.compile(r"《([^《》\n]{2,80})》")
+"""A title in book title marks, as laws, regulations and documents are cited: ``《立法法》``."""
+
+CHARS_PER_MINUTE = 400
+"""A usual reading speed for Chinese prose."""
+
+DOCUMENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("法律", re.compile(r"(?<![办作])法$")),
+    ("法规与规章", re.compile(r"(条例|规定|规则|规程|细则)$")),
+    ("决定与决议", re.compile(r"(决定|决议)$")),
+    ("办法与制度", re.compile(r"(办法|制度|机制|工作法)$")),
+    ("意见、方案与要点", re.compile(r"(意见|方案|要点|计划|规划|安排|措施|提纲|倡议书)$")),
+    ("报刊与其他", re.compile(r"")),
+)
+"""Kinds of cited documents by how their title ends (``条例`` is a regulation); the last one takes the rest."""
+
+
+def plain(markdown: str) -> str:
+    """The reading text of a Markdown paragraph: link text kept, escapes undone, heading marks gone."""
+    text = MARKDOWN_LINK.sub(r"\1", markdown.lstrip("#").strip())
+    return MARKDOWN_ESCAPE.sub(r"\1", text)
+
+
+def count_chars(text: str) -> int:
+    """Characters that take reading time (punctuation and spaces do not)."""
+    return len(COUNTED.findall(text))
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes to read ``text`` at :data:`CHARS_PER_MINUTE`, at least one."""
+    return max(1, round(count_chars(text) / CHARS_PER_MINUTE))
+
+
+def describe(text: str, limit: int = 120) -> str:
+    """The opening of ``text``, at most ``limit`` characters, cut after a sentence end if there is one."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    ends = [m.end() for m in SENTENCE_END.finditer(text, 0, limit + 1) if m.end() <= limit]
+    if ends and ends[-1] >= limit // 3:
+        return text[: ends[-1]]
+    return text[: limit - 1].rstrip("，、：；,;: ") + "…"
+
+
+def cited_titles(text: str) -> list[str]:
+    """The titles in 《》 in ``text``, in order, each once."""
+    return list(dict.fromkeys("".join(m.group(1).split()) for m in CITED_TITLE.finditer(text)))
+
+
+def document_kind(title: str) -> str:
+    """What kind of document a cited title names: ``佛山市物业住宅管理条例`` → ``法规与规章``."""
+    return next(kind for kind, pattern in DOCUMENT_KINDS if pattern.search(title))
+
+
+def gbt7714(
+    authors: list[str],
+    title: str,
+    periodical: str,
+    *,
+    year: int | None = None,
+    issue: str | None = None,
+    url: str | None = None,
+    accessed: str | None = None,
+) -> str:
+    """A GB/T 7714-2015 reference to an article of a periodical, online (``[J/OL]``) when ``url`` is given.
+
+    ``张三. 题名[J/OL]. 刊名, 2023(1)[2024-05-01]. https://example.org/a/``
+    """
+    names = ", ".join(authors[:3]) + (", 等" if len(authors) > 3 else "")
+    kind = "J/OL" if url else "J"
+    where = issue or (str(year) if year else "")
+    reference = f"{names}. {title}[{kind}]. {periodical}"
+    if where:
+        reference += f", {where}"
+    if url:
+        if accessed:
+            reference += f"[{accessed}]"
+        reference += f". {url}"
+    return reference

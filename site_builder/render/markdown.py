@@ -1,0 +1,79 @@
+"""Markdown → HTML for article bodies: raw HTML shown as text, cross-references made relative, safe links only."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+from site_builder.model.body import EXTERNAL, Block
+
+SAFE_SCHEME = re.compile(r"^(https?|mailto):", re.IGNORECASE)
+"""Link schemes a reader may follow: ``https:``; ``javascript:`` is not one of them."""
+
+SINGLE_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+"""Markdown output that is one paragraph, whose content can go into another element: ``<p>文字</p>``."""
+
+
+class _Links(Treeprocessor):
+    """Rewrite cross-references to relative URLs; drop unsafe links and remote images (pages load nothing remote)."""
+
+    def __init__(self, md: markdown.Markdown):
+        super().__init__(md)
+        self.targets: dict[str, str] = {}
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a":
+                href = element.get("href", "")
+                if href in self.targets:
+                    element.set("href", self.targets[href])
+                elif EXTERNAL.match(href) and not SAFE_SCHEME.match(href):
+                    del element.attrib["href"]
+            elif element.tag == "img" and EXTERNAL.match(element.get("src", "")):
+                element.tag = "a"
+                element.text = element.attrib.pop("alt", "") or element.get("src")
+                href = element.attrib.pop("src")
+                element.attrib.pop("title", None)
+                if SAFE_SCHEME.match(href):
+                    element.set("href", href)
+
+
+class BodyRenderer:
+    """Renders Markdown blocks one at a time, so that each paragraph keeps the anchor the model gave it."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(output_format="html")
+        # Content is text: HTML written in it must show as typed, never run.
+        self._md.preprocessors.deregister("html_block")
+        self._md.inlinePatterns.deregister("html")
+        self._links = _Links(self._md)
+        self._md.treeprocessors.register(self._links, "site-links", 1)
+
+    def convert(self, text: str, targets: dict[str, str] | None = None) -> str:
+        self._links.targets = targets or {}
+        try:
+            return self._md.reset().convert(text).strip()
+        finally:
+            self._links.targets = {}
+
+    def inline(self, text: str, targets: dict[str, str] | None = None) -> Markup:
+        """One block's HTML without its ``<p>``, for use inside a heading or paragraph of the template."""
+        return self._unwrap(text, targets)[1]
+
+    def block(self, block: Block, targets: dict[str, str] | None = None) -> tuple[str, Markup]:
+        """The element to wrap a block in (``p``, ``h2``… or ``div`` for lists and quotes) and its content."""
+        if block.kind == "heading":
+            return f"h{max(block.level, 2)}", self.inline(block.text, targets)
+        single, html = self._unwrap(block.text, targets)
+        return ("p" if single else "div"), html
+
+    def _unwrap(self, text: str, targets: dict[str, str] | None) -> tuple[bool, Markup]:
+        html = self.convert(text, targets)
+        single = SINGLE_PARAGRAPH.match(html)
+        if single and "<p>" not in single[1]:
+            return True, Markup(single[1])
+        return False, Markup(html)

@@ -1,0 +1,141 @@
+"""What the templates receive: pages with their path, metadata and breadcrumbs, and articles ready to show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from site_builder.config import SiteConfig
+from site_builder.model import Article
+from site_builder.model.text import gbt7714
+from site_builder.render.markdown import BodyRenderer
+
+INDEX = "index.html"
+
+
+def relative(from_page: str, target: str) -> str:
+    """The link from page ``from_page`` to site path ``target`` (both relative to the site root).
+
+    ``relative("articles/a/index.html", "authors/b/index.html")`` → ``../../authors/b/index.html``.
+    """
+    path, _, fragment = target.partition("#")
+    if path == from_page and fragment:
+        return f"#{fragment}"
+    link = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    return f"{link}#{fragment}" if fragment else link
+
+
+def absolute(base_url: str, path: str) -> str:
+    """The public URL of a site path, without a trailing ``index.html``: ``https://x.org/e/articles/a/``."""
+    return base_url + (path[: -len(INDEX)] if path.endswith(INDEX) else path)
+
+
+@dataclass
+class Crumb:
+    label: str
+    target: str | None = None
+    """Site path, or ``None`` for the current page."""
+
+
+@dataclass
+class Page:
+    """One HTML page to write: where, with which template, and what describes it."""
+
+    path: str
+    template: str
+    title: str
+    description: str
+    section: str
+    """Which part of the navigation the page belongs to: ``home``, ``authors``…"""
+    crumbs: list[Crumb] = field(default_factory=list)
+    og_type: str = "website"
+    json_ld: dict[str, Any] | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+    absolute_links: bool = False
+    """For the 404 page, which a server shows at any path: links must not depend on where it is."""
+
+
+@dataclass
+class BlockView:
+    tag: str
+    anchor: str
+    html: Markup
+    number: int
+    """The paragraph's number (¶ 3) or the heading's."""
+    kind: str
+    source_line: int | None
+
+
+@dataclass
+class ArticleView:
+    """An article rendered for its page and the feed."""
+
+    article: Article
+    blocks: list[BlockView]
+    reference: str
+    """GB/T 7714 reference as it can be given without JavaScript."""
+    reference_template: str
+    """The same online, with ``{url}`` and ``{date}`` for the page's address and today's date."""
+    permalink: str | None
+    source_starts: dict[int, list[BlockView]]
+    """Seed line → the blocks that begin on it, for links from the source view back to the text."""
+
+    @property
+    def body_html(self) -> Markup:
+        return Markup("\n").join(Markup(f"<{b.tag} id=\"{b.anchor}\">") + b.html + Markup(f"</{b.tag}>") for b in self.blocks)
+
+
+def article_view(article: Article, config: SiteConfig, renderer: BodyRenderer, today: dt.date) -> ArticleView:
+    targets = {
+        written: relative(article.url, f"{target.url}#{fragment}" if fragment else target.url)
+        for written, (target, fragment) in article.links.items()
+    }
+    blocks = []
+    for block in article.blocks:
+        tag, html = renderer.block(block, targets)
+        number = int(block.anchor[1:])
+        blocks.append(BlockView(tag, block.anchor, html, number, block.kind, block.source_line))
+    permalink = absolute(config.base_url, article.url) if config.base_url else None
+    names = [a.name for a in article.authors]
+    year = config.date.year if config.date else None
+    cite = dict(periodical=config.periodical_name, year=year, issue=config.issue)
+    reference = gbt7714(names, article.display_title, url=permalink, accessed=today.isoformat(), **cite)
+    template = gbt7714(names, article.display_title, url=permalink or "{url}", accessed="{date}", **cite)
+    starts: dict[int, list[BlockView]] = {}
+    for view in blocks:
+        if view.source_line:
+            starts.setdefault(view.source_line, []).append(view)
+    return ArticleView(article, blocks, reference, template, permalink, starts)
+
+
+def article_json_ld(view: ArticleView, config: SiteConfig) -> dict[str, Any]:
+    """schema.org ``Article``, part of the periodical."""
+    article = view.article
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": article.display_title,
+        "author": [{"@type": "Person", "name": a.name} for a in article.authors],
+        "inLanguage": article.lang,
+        "description": article.description,
+        "articleSection": " / ".join(filter(None, [article.column, article.series])),
+        "about": [t.name for t in article.topics],
+        "wordCount": article.chars,
+        "isPartOf": {"@type": "Periodical", "name": config.periodical_name},
+        "publisher": {"@type": "Organization", "name": config.publisher},
+    }
+    if article.abstract:
+        data["abstract"] = article.abstract
+    if config.date:
+        data["datePublished"] = config.date.isoformat()
+    if config.base_url:
+        data["url"] = view.permalink
+        for author, person in zip(article.authors, data["author"]):
+            person["url"] = absolute(config.base_url, author.url)
+    if article.region:
+        data["spatialCoverage"] = {"@type": "Place", "name": article.region.full_name}
+    return data
