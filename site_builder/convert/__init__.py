@@ -18,6 +18,7 @@ from site_builder.convert.page import Page, read_page
 from site_builder.convert.topics import TAXONOMY_FILE, choose_topics, default_taxonomy, load_rules
 from site_builder.exceptions import InputError, Problem, ProblemsError
 from site_builder.fileio import atomic_write, digest
+from site_builder.scripts import DEFAULT_PROFILE, ScriptConverter
 from site_builder.slugs import person_slug, slugify, unique
 
 STATE_FILE = ".convert.json"
@@ -125,12 +126,26 @@ class ContentFolder:
         atomic_write(self.state_path, json.dumps(self.state, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
-def convert_seeds(seeds: Path, content: Path, force: bool = False) -> ConvertReport:
-    """Convert every seed page in ``seeds`` into Markdown files in ``content``."""
+def convert_seeds(
+    seeds: Path,
+    content: Path,
+    force: bool = False,
+    script: str = "hans",
+    script_profile: str = DEFAULT_PROFILE,
+    corner_quotes: bool = False,
+) -> ConvertReport:
+    """Convert every seed page in ``seeds`` into Markdown files in ``content``.
+
+    With ``script="hant"`` the files are written in Traditional characters
+    (OpenCC profile ``script_profile``); slugs stay those of the Simplified text.
+    """
     report = ConvertReport()
     pages = read_pages(Path(seeds), report)
     edition = read_edition(pages)
     folder = ContentFolder(Path(content))
+    traditional = None
+    if script == "hant":
+        traditional = ScriptConverter.for_content(folder.root, "hant", script_profile, corner_quotes)
     rules = load_rules(folder.taxonomy())
     taken = folder.taken_slugs()
     report.furniture = edition.furniture
@@ -151,6 +166,9 @@ def convert_seeds(seeds: Path, content: Path, force: bool = False) -> ConvertRep
         if not topics:
             article.review.append("没有找到可判断主题的关键词，请手工填写 topics")
         report.review_items += len(article.review)
-        folder.write(key, slug, render(article, slug, topics), force, report)
+        text = render(article, slug, topics)
+        if traditional:
+            text = traditional.convert_document(text)
+        folder.write(key, slug, text, force, report)
     folder.save()
     return report
