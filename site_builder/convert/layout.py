@@ -10,9 +10,8 @@ really end when a blank line may be either a paragraph end or a column break.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import median
 
-from site_builder.convert.page import Block, Line
+from site_builder.convert.page import Block, Line, typical_width
 from site_builder.convert.repairs import SPACED_RUN
 from site_builder.convert.text import CLOSERS, OPENERS, SENTENCE_END, ends_sentence, strip_closers
 
@@ -33,12 +32,8 @@ WRAPPED_HEADING_RATIO = 0.7
 
 
 def column_width(blocks: list[Block], index: int, fallback: float, window: int = 4) -> float:
-    """Median width of the full lines (neither first nor last of a block) near ``blocks[index]``."""
-    lo, hi = max(0, index - window), min(len(blocks), index + window + 1)
-    widths = [line.width for block in blocks[lo:hi] for line in block.lines[1:-1] if line.kind == "text"]
-    if len(widths) < 3:
-        return fallback
-    return median(widths)
+    """Typical width of the full lines near ``blocks[index]`` (the page's, if too few are near)."""
+    return typical_width(blocks[max(0, index - window) : index + window + 1], minimum=3) or fallback
 
 
 def is_full(line: Line, width: float, indented: bool = False) -> bool:
@@ -72,7 +67,7 @@ def continues(a: Block, b: Block, width: float, a_starts_paragraph: bool) -> Joi
     line is indented.
     """
     last = a.lines[-1]
-    if ends_sentence(last.text):
+    if ends_sentence(a.text):  # the whole block: a last line may hold only a closing mark
         return Join(False)
     if is_unwrapped(a) or is_unwrapped(b):
         return Join(True)
@@ -83,11 +78,13 @@ def continues(a: Block, b: Block, width: float, a_starts_paragraph: bool) -> Joi
             return Join(False)
         # An indented first line runs on if the next block is not indented too;
         # the widths differ by the two-character indent, so a near miss is unsure.
+        if len(b.lines) == 1 and ends_sentence(b.text) and not is_full(b.lines[0], width, indented=True):
+            return Join(True)  # the next block is only the short end of a sentence
         margin = b.lines[0].width - (width - FULL_LINE_SLACK)
         return Join(margin >= 0, certain=abs(margin) >= 0.5)
     if is_full(last, width):
         return Join(True)
-    if ends_sentence(last.text, colon=True):
+    if ends_sentence(a.text, colon=True):
         return Join(False)  # a short line ending in a colon introduces what follows
     # A short last line without final punctuation: text is missing, or the OCR
     # cut the line short; the sentence still goes on in the next block.

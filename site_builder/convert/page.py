@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from statistics import median
+from statistics import median, quantiles
 
+from site_builder.convert.repairs import SPACED_RUN
 from site_builder.convert.text import display_width
 from site_builder.exceptions import InputError, Problem
 
@@ -78,10 +79,32 @@ class Page:
     @cached_property
     def column_width(self) -> float:
         """Typical width of a full body line on this page, in ems."""
-        widths = [line.width for block in self.blocks for line in block.lines[1:-1] if line.kind == "text"]
-        if not widths:
-            widths = [line.width for block in self.blocks for line in block.lines if line.kind == "text"]
-        return median(widths) if widths else 0.0
+        return typical_width(self.blocks) or median(
+            [line.width for block in self.blocks for line in block.lines if line.kind == "text"] or [0.0]
+        )
+
+
+def typical_width(blocks: list[Block], minimum: int = 1) -> float:
+    """Width of a full line, from the lines that must reach the margin.
+
+    Those are the inner lines of a block and justified lines (their median); if
+    there are fewer than ``minimum``, all but the last line of each block (their
+    upper quartile, as a block's first line may be an indented paragraph start or
+    a wrapped heading, both shorter). Returns 0 when even those are too few.
+    """
+    text = [block for block in blocks if block.kind == "text"]
+    inner = [
+        line.width
+        for block in text
+        for i, line in enumerate(block.lines)
+        if 0 < i < len(block.lines) - 1 or SPACED_RUN.search(line.text)
+    ]
+    if len(inner) >= max(1, minimum):
+        return median(inner)
+    leading = [line.width for block in text for line in block.lines[:-1]]
+    if len(leading) < max(1, minimum):
+        return 0.0
+    return quantiles(leading, n=4, method="inclusive")[2] if len(leading) > 1 else leading[0]
 
 
 def classify(number: int, raw: str) -> Line:

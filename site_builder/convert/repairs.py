@@ -22,11 +22,11 @@ SPACED_RUN = re.compile(f"{_WIDE}(?: {_WIDE}){{2,}}")
 SPACE_BETWEEN_WIDE = re.compile(f"(?<={_WIDE}) +(?={_WIDE})")
 """Spaces between two wide characters: the gap in ``人大 代表`` or ``性 ，是``."""
 
-SPACE_AFTER_ASCII = re.compile(f"(?<=[A-Za-z0-9%.+]) +(?={_WIDE})")
-"""Spaces between a Latin letter or number and Chinese: ``2021 年``, ``e 代表``."""
+SPACE_AFTER_ASCII = re.compile(f"(?<=[!-~]) +(?={_WIDE})")
+"""Spaces between Latin text (letters, digits, signs) and Chinese: ``2021 年``, ``e 代表``, ``+ 委``."""
 
-SPACE_BEFORE_ASCII = re.compile(f"(?<={_WIDE}) +(?=[A-Za-z0-9])")
-"""Spaces between Chinese and a Latin letter or number: ``全市 8 个`` (before ``8``)."""
+SPACE_BEFORE_ASCII = re.compile(f"(?<={_WIDE}) +(?=[!-~])")
+"""Spaces between Chinese and Latin text: ``全市 8 个`` (before ``8``), ``支 部 +``."""
 
 HALF_WIDTH_MARK = re.compile(f"(?<={_WIDE}) *([,:;!?]) *|([,:;!?]) *(?={_WIDE})")
 """A half-width comma, colon, semicolon, ``!`` or ``?`` touching Chinese: ``调研,提出``."""
