@@ -127,6 +127,9 @@ def split_blocks(lines: list[Line]) -> list[Block]:
 
     def flush() -> None:
         if current:
+            if len(current) > 1:  # a box label stands alone; inside a block it is text
+                for line in current:
+                    line.kind = "text" if line.kind == "label" else line.kind
             blocks.append(Block(list(current)))
             current.clear()
 
