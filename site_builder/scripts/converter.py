@@ -115,7 +115,8 @@ class ScriptConverter:
         key = tuple(sorted(set(self.names).union(names)))
         if key not in self._matchers:
             table = {**self._shipped, **{name: self.convert_name(name) for name in key}, **self._phrases}
-            pattern = re.compile("|".join(map(re.escape, sorted(table, key=len, reverse=True))))
+            # (?!) never matches: an empty table leaves everything to OpenCC.
+            pattern = re.compile("|".join(map(re.escape, sorted(table, key=len, reverse=True))) or "(?!)")
             self._matchers[key] = (pattern, table)
         return self._matchers[key]
 
