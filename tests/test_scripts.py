@@ -339,3 +339,7 @@ def test_convert_passes_the_profile_and_quotes(tmp_path: Path) -> None:
     text = "".join(path.read_text("utf-8") for path in tmp_path.glob("*.md"))
     assert "為" in text and "爲" not in text
     assert "「" in text and "“" not in text
+
+
+def test_a_line_that_only_looks_like_a_reference_definition_is_text(hant: ScriptConverter) -> None:
+    assert hant.convert_markdown("[注]: 说明 文字\n") == "[注]: 說明 文字\n"

@@ -21,7 +21,10 @@ INDENTED = re.compile(r"^(?: {4}|\t)")
 LIST_ITEM = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 """The first line of a list item: ``- 余建华`` or ``2. 范围``."""
 
-REFERENCE = re.compile(r"^(?P<open> {0,3}\[)(?P<label>[^\]\n]+)(?P<target>\]:.*\n?)$")
+REFERENCE = re.compile(
+    r"^(?P<open> {0,3}\[)(?P<label>[^\]\n]+)"
+    r"""(?P<target>\]:[ \t]*(?:<[^<>\n]*>|\S+)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\n?)$"""
+)
 """A link reference definition: ``[余建华]: https://example.org/余 "标题"`` (only the label is text)."""
 
 VERBATIM = re.compile(
