@@ -15,7 +15,7 @@ from site_builder.exceptions import Problem, ProblemsError
 from site_builder.model.body import internal_links, split_blocks
 from site_builder.model.edition import Article, Author, Citation, CitedDocument, Edition, Region, Topic
 from site_builder.model.frontmatter import Document, parse_yaml, read_document
-from site_builder.model.regions import PROVINCES, find_province
+from site_builder.model.regions import find_province
 from site_builder.model.source import SeedFolder, Source, align
 from site_builder.model.text import DOCUMENT_KINDS, cited_titles, document_kind, plain
 from site_builder.slugs import person_slug, slugify, unique
@@ -56,9 +56,11 @@ def load_edition(content: Path, config: SiteConfig) -> Edition:
     authors: dict[str, Author] = {}
     regions: dict[str, Region] = {}
     documents = {}
+    unreadable = set()
     for path in sorted(content.glob("*.md")):
         document = read_document(path, problems)
         if document is None or not _check_fields(document, problems):
+            unreadable.add(path.name)
             continue
         meta = document.meta
         slug = meta["slug"]
@@ -93,9 +95,10 @@ def load_edition(content: Path, config: SiteConfig) -> Edition:
     _order(articles)
     by_file = {a.path.name: a for a in articles}
     for article in articles:
-        _resolve_links(article, by_file, problems)
+        _resolve_links(article, by_file, unreadable, problems)
         _collect_documents(article, documents)
     if problems:
+        problems.sort(key=lambda p: (str(p.path), p.line or 0))
         raise ProblemsError("the content has problems; nothing was built", problems)
     for article in articles:
         for item in [*article.authors, *article.topics, *([article.region] if article.region else [])]:
@@ -175,8 +178,9 @@ def _region(document: Document, regions: dict[str, Region], problems: list[Probl
         return None
     province = find_province(name)
     if province is None:
-        known = "、".join(p.short for p in PROVINCES)
-        problems.append(Problem(document.path, f"unknown region {name!r}: expected a province such as {known}", document.line("region")))
+        problems.append(
+            Problem(document.path, f"unknown region {name!r}: expected a province's short or full name, such as 山西 or 山西省", document.line("region"))
+        )
         return None
     return regions.setdefault(province.slug, Region(province))
 
@@ -231,9 +235,12 @@ def _order(articles: list[Article]) -> None:
         before.next, after.previous = after, before
 
 
-def _resolve_links(article: Article, by_file: dict[str, Article], problems: list[Problem]) -> None:
+def _resolve_links(article: Article, by_file: dict[str, Article], unreadable: set[str], problems: list[Problem]) -> None:
+    """Check every cross-reference; links to a file whose own problems are reported are not reported again."""
     for link in internal_links(article.blocks):
         target = by_file.get(link.file) if link.file else article
+        if link.file in unreadable:
+            continue
         if target is None:
             problems.append(Problem(article.path, f"broken cross-reference '{link.target}': no article file {link.file!r} in the content folder", link.line))
         elif link.fragment and link.fragment not in target.anchors:

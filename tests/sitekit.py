@@ -1,0 +1,34 @@
+"""Building sites for the tests: the real edition, and small fixture projects."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def build_real_edition(out: Path) -> None:
+    """Build content/ of the project into ``out``, as ``site-builder build`` would."""
+    from site_builder.render import build
+
+    build(ROOT / "content", out, ROOT / "site.yml")
+
+
+def copy_project(fixture: Path, target: Path) -> Path:
+    """A private copy of a fixture project (site.yml, content/, seeds/…)."""
+    shutil.copytree(fixture, target)
+    return target
+
+
+def front_matter(path: Path) -> dict:
+    """The front matter of a content file, read independently of site-builder's model."""
+    text = path.read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---\n")[1])
+
+
+def content_articles() -> list[dict]:
+    return [front_matter(p) for p in sorted((ROOT / "content").glob("*.md"))]

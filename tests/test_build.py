@@ -1,0 +1,151 @@
+"""Build the real edition once and check the site a reader gets."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from pathlib import Path
+
+import html5lib
+import pytest
+import yaml
+from linkcheck import check_site, parse_page
+from sitekit import ROOT, build_real_edition, content_articles
+
+from site_builder.model.regions import find_province
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "public"
+    build_real_edition(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[dict]:
+    return content_articles()
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def listed_articles(page: Path) -> set[str]:
+    """Slugs of the articles a list page links to in its main article list."""
+    document = html5lib.parse(page.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
+    main = document.find(".//main")
+    links = [a.get("href") for a in main.iter("a") if "article-link" in (a.get("class") or "")]
+    return {re.search(r"articles/([^/]+)/index\.html", href)[1] for href in links}
+
+
+def test_a_page_per_article_author_topic_and_region(site: Path, articles: list[dict]) -> None:
+    topics = {t["key"] for t in yaml.safe_load((ROOT / "content/topics.yml").read_text(encoding="utf-8"))["topics"]}
+    assert {p.parent.name for p in (site / "articles").glob("*/index.html")} == {a["slug"] for a in articles}
+    assert len(list((site / "authors").glob("*/index.html"))) == len({n for a in articles for n in a["authors"]})
+    assert {p.parent.name for p in (site / "topics").glob("*/index.html")} == topics
+    assert {p.parent.name for p in (site / "regions").glob("*/index.html")} == {
+        find_province(a["region"]).slug for a in articles if a["region"]
+    }
+    for name in ("index.html", "404.html", "authors/index.html", "topics/index.html", "regions/index.html",
+                 "documents/index.html", "feed.xml", "robots.txt", "static/style.css"):
+        assert (site / name).is_file(), name
+
+
+def test_each_index_page_lists_exactly_its_articles(site: Path, articles: list[dict]) -> None:
+    """Author, topic and region pages, found through the article pages' own links, list exactly the right articles."""
+    expected: dict[str, set[str]] = defaultdict(set)
+    for article in articles:
+        page = site / "articles" / article["slug"] / "index.html"
+        document = html5lib.parse(page.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
+        byline = next(p for p in document.iter("p") if p.get("class") == "byline")
+        links = [a.get("href") for a in byline.iter("a")]
+        assert len(links) == len(article["authors"]) + bool(article["region"])
+        tags = next(u for u in document.iter("ul") if u.get("class") == "tags") if article["topics"] else None
+        links += [a.get("href") for a in tags.iter("a")] if tags is not None else []
+        for link in links:
+            expected[(page.parent / link).resolve().as_posix()].add(article["slug"])
+    by_kind = defaultdict(int)
+    for target, slugs in expected.items():
+        by_kind[Path(target).parent.parent.name] += 1
+        assert listed_articles(Path(target)) == slugs, target
+    names = {n for a in articles for n in a["authors"]}
+    assert by_kind["authors"] == len(names)
+    assert by_kind["regions"] == len({a["region"] for a in articles if a["region"]})
+
+
+def test_home_lists_every_article_in_page_order(site: Path, articles: list[dict]) -> None:
+    document = html5lib.parse((site / "index.html").read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
+    hrefs = [a.get("href") for a in document.iter("a") if "article-link" in (a.get("class") or "")]
+    order = sorted(articles, key=lambda a: (a["source"]["file"], a["source"]["lines"][0]))
+    assert hrefs == [f"articles/{a['slug']}/index.html" for a in order]
+    stats = "".join(document.find(".//ul[@class='stats']").itertext())
+    assert f"{len(articles)} 篇文章" in stats
+
+
+def test_every_internal_link_and_fragment_resolves(site: Path) -> None:
+    broken, checked = check_site(site)
+    assert not broken, "\n".join(broken[:20])
+    assert checked > 2000
+
+
+def test_no_link_leaves_the_site_or_is_absolute(site: Path) -> None:
+    for page in html_pages(site):
+        for link in parse_page(page).links:
+            assert not re.match(r"^(/|[a-z]+:)", link), f"{page}: {link}"
+
+
+def test_every_page_is_valid_html5(site: Path) -> None:
+    for page in html_pages(site):
+        parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+        try:
+            parser.parse(page.read_bytes())
+        except html5lib.html5parser.ParseError as error:
+            pytest.fail(f"{page.relative_to(site)}: {error}")
+
+
+def test_xml_outputs_are_well_formed(site: Path) -> None:
+    feed = ET.parse(site / "feed.xml").getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert len(feed.findall(f"{atom}entry")) == len(list((site / "articles").iterdir()))
+    assert "<script" not in "".join(e.text or "" for e in feed.iter(f"{atom}content"))
+
+
+def test_no_build_machine_paths_leak(site: Path) -> None:
+    leaks = [str(site.parent), str(ROOT), "/work/", "/tmp/", "file://"]
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".xml", ".txt", ".css", ".js"}:
+            text = path.read_text(encoding="utf-8")
+            assert not [leak for leak in leaks if leak in text], path
+
+
+def test_article_page_has_what_a_reader_needs(site: Path, articles: list[dict]) -> None:
+    article = next(a for a in articles if a["abstract"])
+    html = (site / "articles" / article["slug"] / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-Hans">' in html
+    assert 'id="p1"' in html and 'class="pilcrow" href="#p1"' in html
+    assert 'id="abstract"' in html and 'id="reference"' in html and "[J/OL]" in html
+    assert f'id="L{article["source"]["lines"][0]}"' in html
+    assert 'rel="prev"' in html or 'rel="next"' in html
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[1])
+    assert ld["@type"] == "Article" and ld["isPartOf"]["@type"] == "Periodical"
+    assert [p["name"] for p in ld["author"]] == article["authors"]
+    for item in article["review"]:
+        assert item not in html, "review messages are for editors only"
+
+
+def test_review_messages_never_reach_readers(site: Path, articles: list[dict]) -> None:
+    messages = [m for a in articles for m in a["review"]]
+    assert messages, "the seed edition has review items"
+    text = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*") if p.suffix in {".html", ".xml"})
+    assert not [m for m in messages if m in text]
+
+
+def test_nothing_is_loaded_from_another_host(site: Path) -> None:
+    """No web fonts, imports or remote images: the stylesheet refers to nothing outside itself."""
+    css = (site / "static/style.css").read_text(encoding="utf-8")
+    assert "url(" not in css and "@import" not in css and "@font-face" not in css
+    for page in html_pages(site):
+        assert " style=" not in page.read_text(encoding="utf-8"), page

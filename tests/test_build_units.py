@@ -1,0 +1,128 @@
+"""Small pure functions of the model and the renderer, input → output."""
+
+from __future__ import annotations
+
+import pytest
+
+from site_builder.model.body import split_blocks
+from site_builder.model.regions import find_province
+from site_builder.model.source import SourceLines, align
+from site_builder.model.text import cited_titles, count_chars, describe, document_kind, gbt7714, reading_minutes
+from site_builder.render.views import absolute, relative
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("短文本。", 120, "短文本。"),
+        ("第一句很长很长。第二句也很长很长。第三句。", 12, "第一句很长很长。"),
+        ("他说：“好。”然后离开了会场，大家继续讨论。", 14, "他说：“好。”"),
+        ("没有句号的一段很长的文字会在限度处截断并加省略号", 10, "没有句号的一段很长…"),
+        ("甲。" + "乙" * 30, 20, "甲。" + "乙" * 17 + "…"),  # a sentence end too early to cut at
+        ("第一行\n第二行。", 120, "第一行 第二行。"),
+    ],
+)
+def test_describe_cuts_at_a_sentence_end_counting_characters(text: str, limit: int, expected: str) -> None:
+    assert describe(text, limit) == expected
+    assert len(describe(text, limit)) <= limit
+
+
+@pytest.mark.parametrize(
+    ("text", "chars", "minutes"),
+    [("", 0, 1), ("人大代表。", 4, 1), ("字" * 1000, 1000, 2), ("2022年，A市", 7, 1), ("字" * 4000, 4000, 10)],
+)
+def test_reading_time_counts_characters(text: str, chars: int, minutes: int) -> None:
+    assert count_chars(text) == chars
+    assert reading_minutes(text) == minutes
+
+
+@pytest.mark.parametrize(
+    ("authors", "kwargs", "expected"),
+    [
+        (["谭荣芳"], {"periodical": "主任笔谈"}, "谭荣芳. 标题[J]. 主任笔谈"),
+        (["赵玲玉", "刘聪祥"], {"periodical": "刊", "year": 2023}, "赵玲玉, 刘聪祥. 标题[J]. 刊, 2023"),
+        (["甲", "乙", "丙", "丁"], {"periodical": "刊", "issue": "2023(1)"}, "甲, 乙, 丙, 等. 标题[J]. 刊, 2023(1)"),
+        (
+            ["甲"],
+            {"periodical": "刊", "issue": "2023(1)", "url": "https://x.org/a/", "accessed": "2024-05-01"},
+            "甲. 标题[J/OL]. 刊, 2023(1)[2024-05-01]. https://x.org/a/",
+        ),
+    ],
+)
+def test_gbt7714_reference(authors: list[str], kwargs: dict, expected: str) -> None:
+    assert gbt7714(authors, "标题", **kwargs) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        ("制定《七台河市文明行为促进条例》，加快《七台河市机动车停车条例》立法", ["七台河市文明行为促进条例", "七台河市机动车停车条例"]),
+        ("《条例》与《条例》只算一次", ["条例"]),
+        ("《 中华人民共和国\n就业促进法 》", []),
+        ("《中华人民共和国 就业促进法》", ["中华人民共和国就业促进法"]),
+        ("单字《法》不算", []),
+    ],
+)
+def test_cited_titles(text: str, titles: list[str]) -> None:
+    assert cited_titles(text) == titles
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("中华人民共和国就业促进法", "法律"),
+        ("佛山市物业住宅管理条例", "法规与规章"),
+        ("审议意见处理办法", "办法与制度"),
+        ("党支部组织生活基本制度工作法", "办法与制度"),
+        ("关于加强和改进市人大调查研究工作的意见", "意见、方案与要点"),
+        ("全面加强生态环境保护、依法推动打好污染防治攻坚战的决定", "决定与决议"),
+        ("昌吉日报", "报刊与其他"),
+    ],
+)
+def test_document_kind(title: str, kind: str) -> None:
+    assert document_kind(title) == kind
+
+
+@pytest.mark.parametrize(
+    ("page", "target", "link"),
+    [
+        ("index.html", "authors/a/index.html", "authors/a/index.html"),
+        ("articles/a/index.html", "authors/b/index.html", "../../authors/b/index.html"),
+        ("articles/a/index.html", "articles/a/index.html#p3", "#p3"),
+        ("articles/a/index.html", "articles/a/index.html", "index.html"),
+        ("authors/index.html", "index.html#section-1", "../index.html#section-1"),
+    ],
+)
+def test_relative_links(page: str, target: str, link: str) -> None:
+    assert relative(page, target) == link
+
+
+def test_public_urls_drop_index_html() -> None:
+    assert absolute("https://x.org/e/", "articles/a/index.html") == "https://x.org/e/articles/a/"
+    assert absolute("https://x.org/e/", "feed.xml") == "https://x.org/e/feed.xml"
+
+
+def test_blocks_get_stable_anchors_and_lines() -> None:
+    blocks = split_blocks("第一段\n续行\n\n## 小标题\n第二段\n\n\n第三段", first_line=10)
+    assert [(b.kind, b.anchor, b.line, b.text) for b in blocks] == [
+        ("paragraph", "p1", 10, "第一段\n续行"),
+        ("heading", "s1", 13, "小标题"),
+        ("paragraph", "p2", 14, "第二段"),
+        ("paragraph", "p3", 17, "第三段"),
+    ]
+
+
+def test_blocks_are_aligned_with_the_ocr_lines() -> None:
+    blocks = split_blocks("## 机制创新 激发人大工作内生新动力\n\n为调动代表履职热情，激发履职动力。", first_line=1)
+    source = SourceLines("page.txt", 20, ("机制创新", "激发人大工作内生新动力", "", "为调动代表履职热情，激发履职动", "力。"))
+    align(blocks, source)
+    assert [b.source_line for b in blocks] == [20, 23]
+
+
+@pytest.mark.parametrize(("name", "slug"), [("山西", "shanxi"), ("陕西省", "shaanxi"), ("内蒙古", "neimenggu"), ("新 疆", "xinjiang")])
+def test_provinces_by_short_or_full_name(name: str, slug: str) -> None:
+    assert find_province(name).slug == slug
+
+
+def test_unknown_province() -> None:
+    assert find_province("火星") is None
