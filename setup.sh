@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set everything up in ./.venv and build the edition from seeds/.
-#   ./setup.sh              install, convert seeds/ into content/, build the site
+#   ./setup.sh              install, convert seeds/ into content/, build the site into public/
 #   ./setup.sh --deps-only  only create or update .venv
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,4 +19,9 @@ fi
 
 .venv/bin/site-builder convert
 echo
-echo "The edition's Markdown is in content/. Run the tests with ./test.sh"
+.venv/bin/site-builder build
+echo
+echo "The edition's Markdown is in content/, the site in public/."
+echo "Open public/index.html in a browser (it works from disk), or serve it:"
+echo "  python3 -m http.server -d public    # then http://localhost:8000/"
+echo "Run the tests with ./test.sh"

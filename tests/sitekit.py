@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import yaml
@@ -11,17 +10,12 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def build_real_edition(out: Path) -> None:
-    """Build content/ of the project into ``out``, as ``site-builder build`` would."""
+def build_real_edition(folder: Path) -> Path:
+    """Build content/ of the project into ``folder``/public, as ``site-builder build`` would; return that."""
     from site_builder.render import build
 
-    build(ROOT / "content", out, ROOT / "site.yml")
-
-
-def copy_project(fixture: Path, target: Path) -> Path:
-    """A private copy of a fixture project (site.yml, content/, seeds/…)."""
-    shutil.copytree(fixture, target)
-    return target
+    build(ROOT / "content", folder / "public", ROOT / "site.yml")
+    return folder / "public"
 
 
 def front_matter(path: Path) -> dict:

@@ -19,9 +19,7 @@ from site_builder.model.regions import find_province
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("build") / "public"
-    build_real_edition(out)
-    return out
+    return build_real_edition(tmp_path_factory.mktemp("build"))
 
 
 @pytest.fixture(scope="module")

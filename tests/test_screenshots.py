@@ -32,9 +32,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("screens") / "public"
-    build_real_edition(out)
-    return out
+    return build_real_edition(tmp_path_factory.mktemp("screens"))
 
 
 @pytest.fixture(scope="module")
