@@ -19,7 +19,9 @@ from site_builder.render.views import absolute, relative
         ("他说：“好。”然后离开了会场，大家继续讨论。", 14, "他说：“好。”"),
         ("没有句号的一段很长的文字会在限度处截断并加省略号", 10, "没有句号的一段很长…"),
         ("甲。" + "乙" * 30, 20, "甲。" + "乙" * 17 + "…"),  # a sentence end too early to cut at
-        ("第一行\n第二行。", 120, "第一行 第二行。"),
+        ("第一行\n第二行。", 120, "第一行第二行。"),  # paragraphs join without a space in Chinese
+        ("交出基层“人大答卷”。\n\n突出标准化。", 120, "交出基层“人大答卷”。突出标准化。"),
+        ("use the e-mail\nfor help.", 120, "use the e-mail for help."),
     ],
 )
 def test_describe_cuts_at_a_sentence_end_counting_characters(text: str, limit: int, expected: str) -> None:

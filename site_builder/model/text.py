@@ -19,6 +19,9 @@ MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
 COUNTED = re.compile(r"[\w\u3400-\u9fff]")
 """A character that takes reading time: a Han character, a letter or a digit (``年``, ``A``, ``3``)."""
 
+GAP_BETWEEN_WIDE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+"""White space between two Chinese characters or marks, as left by joining paragraphs: ``答卷”。 突出``."""
+
 CITED_TITLE = re.compile(r"《([^《》\n]{2,80})》")
 """A title in book title marks, as laws, regulations and documents are cited: ``《立法法》``."""
 
@@ -54,7 +57,7 @@ def reading_minutes(text: str) -> int:
 
 def describe(text: str, limit: int = 120) -> str:
     """The opening of ``text``, at most ``limit`` characters, cut after a sentence end if there is one."""
-    text = " ".join(text.split())
+    text = GAP_BETWEEN_WIDE.sub("", " ".join(text.split()))
     if len(text) <= limit:
         return text
     ends = [m.end() for m in SENTENCE_END.finditer(text, 0, limit + 1) if m.end() <= limit]
