@@ -486,28 +486,38 @@ class PageReader:
 def assign_abstracts(articles: list[Article], abstracts: list[Abstract]) -> None:
     """Give each abstract to the article whose text shares most of its distinctive character pairs.
 
-    Pairs are weighted by how few articles use them (inverse document frequency),
-    so ``遵义`` or ``三项`` count for much more than ``人民`` or ``民主``.
+    A box summarises an article printed near it: on its own page or the pages
+    either side, so only those are candidates (and the work stays linear in the
+    edition). Pairs are weighted by how few candidates use them (inverse document
+    frequency), so ``遵义`` or ``三项`` count for much more than ``人民`` or ``民主``.
     """
-    if not articles:
-        return
-    texts = [_bigrams(a.body_text()) for a in articles]
-    frequency = Counter(pair for pairs in texts for pair in pairs)
+    position = {page: i for i, page in enumerate(dict.fromkeys(a.page for a in articles))}
+    on_page: dict[int, list[Article]] = {}
+    for article in articles:
+        on_page.setdefault(position[article.page], []).append(article)
+    pairs_of: dict[int, set[str]] = {}
     for abstract in abstracts:
+        here = position.get(abstract.page)
+        near = [a for p in (here - 1, here, here + 1) for a in on_page.get(p, [])] if here is not None else []
+        candidates = near or articles
+        if not candidates:
+            continue
+        texts = [pairs_of.setdefault(id(a), _bigrams(a.body_text())) for a in candidates]
+        frequency = Counter(pair for pairs in texts for pair in pairs)
         # Long quotations (from a report or a speech) are shared by many articles.
         pairs = _bigrams(LONG_QUOTATION.sub("", abstract.text))
-        weight = {p: math.log((1 + len(articles)) / (1 + frequency[p])) + 1e-3 for p in pairs}
+        weight = {p: math.log((1 + len(texts)) / (1 + frequency[p])) + 1e-3 for p in pairs}
         total = sum(weight.values()) or 1.0
         scored = sorted(
             (
-                (sum(weight[p] for p in pairs & text) / total + REGION_BONUS * _names_region(articles[i], abstract), i)
-                for i, text in enumerate(texts)
+                (sum(weight[p] for p in pairs & text) / total + REGION_BONUS * _names_region(article, abstract), i)
+                for i, (article, text) in enumerate(zip(candidates, texts))
             ),
             reverse=True,
         )
         best, index = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        article = articles[index]
+        article = candidates[index]
         article.abstract = f"{article.abstract}\n\n{abstract.text}" if article.abstract else abstract.text
         article.abstract_lines = (abstract.first_line, abstract.last_line)
         if best < 0.3 or best < 1.3 * runner_up:
@@ -530,13 +540,16 @@ def account(pages: list[Page], articles: list[Article], furniture: list[Furnitur
     """Chinese characters of the pages that ended up nowhere (an empty string when none were lost).
 
     Counted over the whole edition, as text may move between pages (a page that
-    opens with the end of the previous page's article).
+    opens with the end of the previous page's article). The converter never makes
+    up a character, so equal totals mean nothing was lost; only when they differ
+    are the characters counted one by one, to name the missing ones.
     """
-    source = Counter(HAN_RE.findall("\n".join(line.text for page in pages for line in page.lines)))
-    kept = Counter(HAN_RE.findall("\n".join(a.text() for a in articles)))
-    kept.update(HAN_RE.findall("\n".join(f.text for f in furniture)))
-    missing = source - kept
-    return "".join(sorted(missing.elements()))
+    source = "".join(line.text for page in pages for line in page.lines)
+    kept = "".join([a.text() for a in articles] + [f.text for f in furniture])
+    if count_han(source) == count_han(kept):
+        return ""
+    missing = Counter(source) - Counter(kept)
+    return "".join(sorted(char for char in missing.elements() if HAN_RE.match(char)))
 
 
 def read_edition(pages: list[Page]) -> Edition:

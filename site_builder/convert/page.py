@@ -61,6 +61,12 @@ class Block:
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
 
+    @cached_property
+    def inner_widths(self) -> list[float]:
+        """Widths of the lines that must reach the margin: inner lines and justified ones."""
+        last = len(self.lines) - 1
+        return [line.width for i, line in enumerate(self.lines) if 0 < i < last or SPACED_RUN.search(line.text)]
+
     def key(self) -> str:
         """The block's text with spaces removed, to recognise repeated page furniture."""
         return "".join(self.text.split())
@@ -93,12 +99,7 @@ def typical_width(blocks: list[Block], minimum: int = 1) -> float:
     a wrapped heading, both shorter). Returns 0 when even those are too few.
     """
     text = [block for block in blocks if block.kind == "text"]
-    inner = [
-        line.width
-        for block in text
-        for i, line in enumerate(block.lines)
-        if 0 < i < len(block.lines) - 1 or SPACED_RUN.search(line.text)
-    ]
+    inner = [width for block in text for width in block.inner_widths]
     if len(inner) >= max(1, minimum):
         return median(inner)
     leading = [line.width for block in text for line in block.lines[:-1]]
@@ -109,8 +110,6 @@ def typical_width(blocks: list[Block], minimum: int = 1) -> float:
 
 def classify(number: int, raw: str) -> Line:
     text = raw.strip()
-    if AUTHOR_LINE.match(text) and text.startswith("■"):
-        return Line(number, text, "author")
     if text.startswith("■"):
         return Line(number, text, "author")
     heading = MARKDOWN_HEADING.match(text)
