@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.exceptions import Problem, ProblemsError
+from site_builder.scripts import DEFAULT_PROFILE, LANGS, PROFILES
 from site_builder.yamlfile import parse_yaml
 
 CONFIG_FILE = "site.yml"
@@ -38,6 +39,8 @@ class Option:
     default: Any = None
     pattern: re.Pattern[str] | None = None
     """For strings: the form the value must have."""
+    choices: tuple[str, ...] = ()
+    """The values allowed (for a list: its items); any value if empty."""
 
 
 SCHEMA: tuple[Option, ...] = (
@@ -57,10 +60,26 @@ SCHEMA: tuple[Option, ...] = (
     Option("date", dt.date, "publication date of the edition (`YYYY-MM-DD`), used by the feed and citations"),
     Option("theme", str, "a folder of templates that override single templates of `themes/default/`"),
     Option("seeds", str, "the folder of OCR pages shown in each article's source view", default="seeds"),
+    Option(
+        "scripts",
+        list,
+        "the scripts the site is built in: `[zh-Hans]`, or `[zh-Hans, zh-Hant]` for a Traditional twin of every "
+        "page in `hant/`. The first is at the site root, any other in its own folder (`hant/` or `hans/`)",
+        default=["zh-Hans"],
+        choices=tuple(LANGS.values()),
+    ),
+    Option(
+        "script_profile",
+        str,
+        "the OpenCC profile of the zh-Hant pages: `s2t`, `s2tw`, `s2hk` or `s2twp` (see \"Traditional characters\")",
+        default=DEFAULT_PROFILE,
+        choices=tuple(PROFILES),
+    ),
+    Option("corner_quotes", bool, "on the zh-Hant pages, “ ” ‘ ’ become 「 」 『 』 (Taiwan and Hong Kong style)", default=False),
 )
 """Every key ``site.yml`` may hold."""
 
-TYPE_NAMES = {str: "a string", dt.date: "a date (YYYY-MM-DD)"}
+TYPE_NAMES = {str: "a string", dt.date: "a date (YYYY-MM-DD)", list: "a list", bool: "true or false"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +97,9 @@ class SiteConfig:
     date: dt.date | None = None
     theme: Path | None = None
     seeds: Path = Path("seeds")
+    scripts: tuple[str, ...] = ("zh-Hans",)
+    script_profile: str = DEFAULT_PROFILE
+    corner_quotes: bool = False
 
     @property
     def periodical_name(self) -> str:
@@ -110,6 +132,7 @@ def load_config(path: Path) -> SiteConfig:
         raise ProblemsError("invalid site configuration", [Problem(path, f"key 'theme': folder not found: {data['theme']}", key_lines.get("theme"))])
     if values.get("base_url") and not values["base_url"].endswith("/"):
         values["base_url"] += "/"
+    values["scripts"] = tuple(values["scripts"])
     return SiteConfig(path=path, **values)
 
 
@@ -137,6 +160,21 @@ def validate(data: dict, path: Path, lines: dict[str, int]) -> tuple[dict[str, A
             )
         elif option.pattern and not option.pattern.match(value):
             problems.append(Problem(path, f"key '{option.key}' has an invalid value {value!r}", line))
+        elif option.choices and (wrong := _not_chosen(option, value)):
+            problems.append(Problem(path, f"key '{option.key}': {wrong} (expected {', '.join(option.choices)})", line))
         else:
             values[option.key] = value
     return values, problems
+
+
+def _not_chosen(option: Option, value: Any) -> str | None:
+    """What is wrong with ``value`` for an option with choices: an unknown or repeated item, an empty list."""
+    items = value if isinstance(value, list) else [value]
+    if not items:
+        return "name at least one"
+    unknown = [item for item in items if item not in option.choices]
+    if unknown:
+        return f"unknown value {unknown[0]!r}"
+    if len(set(items)) < len(items):
+        return "a value is listed twice"
+    return None

@@ -14,7 +14,6 @@ from site_builder.model.body import Block
 from site_builder.model.regions import Province
 from site_builder.model.source import Source
 from site_builder.model.text import count_chars, describe, plain, reading_minutes
-from site_builder.slugs import person_slug
 
 UNTITLED = "（原页未见标题）"
 """Shown for an article whose title was not found on the page (its ``title`` is empty)."""
@@ -49,8 +48,8 @@ class Author:
 
     @property
     def sort_key(self) -> tuple[str, str]:
-        """Pinyin order, with surnames read as surnames (覃 as qin)."""
-        return person_slug(self.name), self.name
+        """Pinyin order, with surnames read as surnames (覃 as qin): the slug's, the same in either script."""
+        return self.slug, self.name
 
     @property
     def initial(self) -> str:
@@ -145,6 +144,8 @@ class Article:
     documents: list[CitedDocument] = field(default_factory=list)
     links: dict[str, tuple[Article, str]] = field(default_factory=dict)
     """Cross-references as written in the body → (target article, anchor or "")."""
+    untitled: str = UNTITLED
+    """What stands for a missing title, in the article's script."""
 
     @property
     def url(self) -> str:
@@ -152,7 +153,7 @@ class Article:
 
     @property
     def display_title(self) -> str:
-        return self.title or UNTITLED
+        return self.title or self.untitled
 
     @property
     def paragraphs(self) -> list[Block]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from site_builder.config import load_config
 from site_builder.model import load_edition
-from site_builder.render.site import Site
+from site_builder.render.site import script_sites
 from site_builder.render.writer import check_output, write_site
 
 
@@ -36,7 +36,7 @@ def build(content: Path, out: Path, config_path: Path) -> BuildReport:
     config = load_config(config_path)
     edition = load_edition(content, config)
     check_output(out, [content, config.seeds, config_path.parent])
-    files = Site(config, edition).files()
+    files = {name: file for site in script_sites(config, content, edition) for name, file in site.files().items()}
     write_site(out, files)
     pages = sum(1 for name in files if name.endswith(".html"))
     return BuildReport(out, pages, len(files), len(edition.articles))

@@ -13,6 +13,7 @@ from site_builder.config import SiteConfig
 from site_builder.model import Edition
 from site_builder.model.regions import PROVINCES
 from site_builder.render.markdown import BodyRenderer
+from site_builder.render.scripts import Script, ScriptLoader, plain_script, site_scripts
 from site_builder.render.views import INDEX, Crumb, Page, absolute, article_json_ld, article_view, relative
 
 DEFAULT_THEME = Path(__file__).resolve().parents[2] / "themes" / "default"
@@ -26,54 +27,91 @@ def theme_folders(config: SiteConfig) -> list[Path]:
     return ([config.theme] if config.theme else []) + [DEFAULT_THEME]
 
 
-def make_environment(config: SiteConfig) -> Environment:
+def make_environment(config: SiteConfig, script: Script) -> Environment:
+    loader = ChoiceLoader([FileSystemLoader(str(folder / "templates")) for folder in theme_folders(config)])
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(folder / "templates")) for folder in theme_folders(config)]),
+        loader=ScriptLoader(loader, script.transcriber.text) if script.converts else loader,
         autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
-    env.globals.update(url=_url, public_url=lambda path: absolute(config.base_url or "", path), provinces=PROVINCES)
+    provinces = tuple(map(script.transcriber.province, PROVINCES))
+    env.globals.update(url=_url, public_url=_public_url, twin=_twin, provinces=provinces)
     return env
 
 
+def _in_script(path: str, script: Script) -> str:
+    """Where a site path of ``script`` is below the site root: ``hant/index.html``; static files are shared."""
+    return path if path.startswith(f"{STATIC}/") else script.prefix + path
+
+
 @pass_context
-def _url(context: Any, target: Any) -> str:
-    """The link from the page being rendered to ``target``: a site path or anything with a ``url``."""
-    target = getattr(target, "url", target)
+def _url(context: Any, target: Any, script: Script | None = None) -> str:
+    """The link from the page being rendered to ``target`` (a site path or anything with a ``url``).
+
+    ``target`` is in the page's script, or in ``script`` if given."""
+    target = _in_script(getattr(target, "url", target), script or context["script"])
     page: Page = context["page"]
     if page.absolute_links and context["site"].base_url:
         return absolute(context["site"].base_url, target)
-    return relative(page.path, target)
+    return relative(_in_script(page.path, context["script"]), target)
+
+
+@pass_context
+def _public_url(context: Any, path: str, script: Script | None = None) -> str:
+    """The public URL of a site path of the page's script (or of ``script``); needs ``base_url``."""
+    return absolute(context["site"].base_url or "", _in_script(path, script or context["script"]))
+
+
+@pass_context
+def _twin(context: Any, script: Script) -> str:
+    """The address of the page being rendered in ``script``: public when the site has a ``base_url``."""
+    if context["site"].base_url:
+        return _public_url(context, context["page"].path, script)
+    return _url(context, context["page"].path, script)
+
+
+def script_sites(config: SiteConfig, content: Path, edition: Edition, today: dt.date | None = None) -> list[Site]:
+    """The site in each script of ``config`` (``scripts``); each one's :meth:`Site.files` are in its folder."""
+    scripts = site_scripts(config, content, edition)
+    return [Site(config, edition, today, script, scripts) for script in scripts]
 
 
 class Site:
     """The edition laid out as pages; :meth:`files` renders them all before anything is written."""
 
-    def __init__(self, config: SiteConfig, edition: Edition, today: dt.date | None = None):
-        self.config = config
-        self.edition = edition
+    def __init__(
+        self, config: SiteConfig, edition: Edition, today: dt.date | None = None,
+        script: Script | None = None, scripts: tuple[Script, ...] = (),
+    ):
+        """The site of ``edition`` in ``script`` (default: the content's own), one of ``scripts`` that link their twins."""
+        self.script = script or plain_script(config)
+        self.scripts = scripts or (self.script,)
+        self.config = self.script.config(config)
+        self.edition = self.script.transcriber.edition(edition)
         self.today = today or dt.date.today()
-        self.env = make_environment(config)
+        self.env = make_environment(self.config, self.script)
         renderer = BodyRenderer()
-        self.views = {a.slug: article_view(a, config, renderer, self.today) for a in edition.articles}
+        self.views = {a.slug: article_view(a, self.config, renderer, self.today) for a in self.edition.articles}
 
     def pages(self) -> list[Page]:
-        e, home = self.edition, Crumb("首页", INDEX)
+        """Every HTML page; paths are the same in every script, below its folder."""
+        t = self.script.transcriber.text
+        e, home = self.edition, Crumb(t("首页"), INDEX)
         pages = [
             Page(INDEX, "index.html", "", self.config.description, "home"),
-            Page("authors/index.html", "authors.html", "作者", f"{len(e.authors)} 位作者，按姓名拼音排列。", "authors", [home, Crumb("作者")]),
-            Page("topics/index.html", "topics.html", "主题", f"{len(e.topics)} 个主题及其文章。", "topics", [home, Crumb("主题")]),
-            Page("regions/index.html", "regions.html", "地区", f"文章来自 {len(e.regions)} 个省区。", "regions", [home, Crumb("地区")]),
-            Page("documents/index.html", "documents.html", "引用文件", f"文章中引用的 {len(e.documents)} 部法律法规和文件。", "documents", [home, Crumb("引用文件")]),
-            Page("404.html", "404.html", "未找到页面", "此页面不存在。", "", absolute_links=True),
+            Page("authors/index.html", "authors.html", t("作者"), t("{n} 位作者，按姓名拼音排列。").format(n=len(e.authors)), "authors", [home, Crumb(t("作者"))]),
+            Page("topics/index.html", "topics.html", t("主题"), t("{n} 个主题及其文章。").format(n=len(e.topics)), "topics", [home, Crumb(t("主题"))]),
+            Page("regions/index.html", "regions.html", t("地区"), t("文章来自 {n} 个省区。").format(n=len(e.regions)), "regions", [home, Crumb(t("地区"))]),
+            Page("documents/index.html", "documents.html", t("引用文件"), t("文章中引用的 {n} 部法律法规和文件。").format(n=len(e.documents)), "documents", [home, Crumb(t("引用文件"))]),
+            Page("404.html", "404.html", t("未找到页面"), t("此页面不存在。"), "", absolute_links=True),
         ]
         for article in e.articles:
             view = self.views[article.slug]
             section = e.section_of(article)
-            crumbs = [home, Crumb(" · ".join(filter(None, [section.column, section.series])) or "目录", f"{INDEX}#{section.anchor}"), Crumb(article.display_title)]
+            crumbs = [home, Crumb(" · ".join(filter(None, [section.column, section.series])) or t("目录"), f"{INDEX}#{section.anchor}"), Crumb(article.display_title)]
             pages.append(
                 Page(article.url, "article.html", article.display_title, article.description, "articles", crumbs, "article",
                      article_json_ld(view, self.config), {"article": article, "view": view, "section": section})
@@ -81,28 +119,32 @@ class Site:
         for author in e.authors:
             titles = "、".join(f"《{a.display_title}》" for a in author.articles)
             pages.append(
-                Page(author.url, "author.html", author.name, f"{author.name}的文章：{titles}", "authors",
-                     [home, Crumb("作者", "authors/index.html"), Crumb(author.name)], "profile", context={"author": author})
+                Page(author.url, "author.html", author.name, t("{name}的文章：{titles}").format(name=author.name, titles=titles), "authors",
+                     [home, Crumb(t("作者"), "authors/index.html"), Crumb(author.name)], "profile", context={"author": author})
             )
         for topic in e.topics:
             pages.append(
                 Page(topic.url, "topic.html", topic.name, topic.description or topic.name, "topics",
-                     [home, Crumb("主题", "topics/index.html"), Crumb(topic.name)], context={"topic": topic})
+                     [home, Crumb(t("主题"), "topics/index.html"), Crumb(topic.name)], context={"topic": topic})
             )
         for region in e.regions:
             pages.append(
-                Page(region.url, "region.html", region.full_name, f"来自{region.full_name}的 {len(region.articles)} 篇文章。", "regions",
-                     [home, Crumb("地区", "regions/index.html"), Crumb(region.full_name)], context={"region": region})
+                Page(region.url, "region.html", region.full_name, t("来自{name}的 {n} 篇文章。").format(name=region.full_name, n=len(region.articles)), "regions",
+                     [home, Crumb(t("地区"), "regions/index.html"), Crumb(region.full_name)], context={"region": region})
             )
         return pages
 
     def files(self) -> dict[str, str | Path]:
-        """Every output file: rendered pages, feed, sitemap, robots.txt and the theme's static files."""
+        """Every output file below the site root: the script's pages, feed and sitemap in its folder; at the root
+        also robots.txt and the theme's static files, which every script shares."""
         pages = self.pages()
         files: dict[str, str | Path] = {page.path: self._render(page) for page in pages}
         files["feed.xml"] = self._render(Page("feed.xml", "feed.xml", "", "", ""), feed_id=self._id("feed.xml"), entry_id=self._id)
         if self.config.base_url:
             files["sitemap.xml"] = self._render(Page("sitemap.xml", "sitemap.xml", "", "", ""), pages=[p for p in pages if p.path != "404.html"])
+        files = {self.script.prefix + name: content for name, content in files.items()}
+        if self.script.prefix:
+            return files
         files["robots.txt"] = self._render(Page("robots.txt", "robots.txt", "", "", ""))
         for folder in reversed(theme_folders(self.config)):
             static = folder / STATIC
@@ -117,7 +159,9 @@ class Site:
             "edition": self.edition,
             "page": page,
             "views": self.views,
-            "canonical": absolute(self.config.base_url, page.path) if self.config.base_url else None,
+            "canonical": absolute(self.config.base_url, self.script.prefix + page.path) if self.config.base_url else None,
+            "script": self.script,
+            "scripts": self.scripts,
             "today": self.today,
             **page.context,
             **extra,
@@ -126,7 +170,7 @@ class Site:
 
     def _id(self, target: Any) -> str:
         """A permanent Atom id: the public URL when the site has one, otherwise a name-based UUID."""
-        path = getattr(target, "url", target)
+        path = self.script.prefix + getattr(target, "url", target)
         if self.config.base_url:
             return absolute(self.config.base_url, path)
         return uuid.uuid5(uuid.NAMESPACE_URL, f"site-builder:{self.config.title}:{path}").urn

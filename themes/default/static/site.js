@@ -23,7 +23,7 @@
       button.hidden = false;
       button.addEventListener("click", function () {
         navigator.clipboard.writeText(source.textContent.trim()).then(function () {
-          button.textContent = "已复制";
+          button.textContent = button.dataset.done;
           setTimeout(function () { button.textContent = label; }, 2000);
         });
       });
