@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from site_builder.exceptions import Problem, ProblemsError
+from site_builder.exceptions import Problem, ProblemsError, did_you_mean
 from site_builder.scripts import DEFAULT_PROFILE, LANGS, PROFILES
 from site_builder.yamlfile import parse_yaml
 
@@ -140,7 +140,7 @@ def validate(data: dict, path: Path, lines: dict[str, int]) -> tuple[dict[str, A
     """The values of ``data`` with defaults filled in, and every problem found."""
     options = {option.key: option for option in SCHEMA}
     problems = [
-        Problem(path, f"unknown key '{key}' (known keys: {', '.join(options)})", lines.get(str(key)))
+        Problem(path, f"unknown key '{key}'{did_you_mean(key, options) or ' (known keys: ' + ', '.join(options) + ')'}", lines.get(str(key)))
         for key in data
         if key not in options
     ]

@@ -7,8 +7,10 @@ non-zero status instead of showing a traceback.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 
 class SiteBuilderError(Exception):
@@ -31,6 +33,12 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         return f"{where}: {self.message}"
+
+
+def did_you_mean(word: object, known: Iterable[str]) -> str:
+    """A hint naming the known word closest to a mistyped one: ``" (did you mean 'title'?)"``, or ``""``."""
+    close = difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class InputError(SiteBuilderError):

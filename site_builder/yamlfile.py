@@ -21,7 +21,7 @@ def parse_yaml(
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
         line = mark.line + first_line if mark else first_line
-        problems.append(Problem(path, f"{what} is not valid YAML: {reason}", line))
+        problems.append(Problem(path, f"{what} is not valid YAML: {reason}", line, mark.column + 1 if mark else None))
         return None
     lines: dict[tuple, int] = {}
     _record_lines(node, (), lines, first_line)

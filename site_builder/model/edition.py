@@ -144,6 +144,10 @@ class Article:
     documents: list[CitedDocument] = field(default_factory=list)
     links: dict[str, tuple[Article, str]] = field(default_factory=dict)
     """Cross-references as written in the body → (target article, anchor or "")."""
+    related_articles: list[Article] = field(default_factory=list)
+    """Sharing authors or topics, best first (set by the loader)."""
+    digest: str = ""
+    """Fingerprint of the article's file and OCR source lines: equal digests, equal articles."""
     untitled: str = UNTITLED
     """What stands for a missing title, in the article's script."""
 
@@ -187,15 +191,7 @@ class Article:
 
     def related(self, limit: int = 5) -> list[Article]:
         """Articles sharing authors (weighted most) or topics, best first, then in edition order."""
-        scores = {}
-        for other in {a for author in self.authors for a in author.articles} | {
-            a for topic in self.topics for a in topic.articles
-        }:
-            if other is not self:
-                shared_authors = len(set(self.authors) & set(other.authors))
-                shared_topics = len(set(self.topics) & set(other.topics))
-                scores[other] = 3 * shared_authors + shared_topics
-        return sorted(scores, key=lambda a: (-scores[a], a.position))[:limit]
+        return self.related_articles[:limit]
 
 
 @dataclass
@@ -237,6 +233,3 @@ class Edition:
         for document in self.documents:
             groups.setdefault(document.kind, []).append(document)
         return list(groups.items())
-
-    def section_of(self, article: Article) -> Section:
-        return next(s for s in self.sections if article in s.articles)

@@ -33,13 +33,19 @@ class Document:
 
 def read_document(path: Path, problems: list[Problem]) -> Document | None:
     """The parsed file, or ``None`` after adding what is wrong with it to ``problems``."""
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        problems.append(Problem(path, f"not UTF-8 text ({error.reason} at byte {error.start})"))
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        problems.append(Problem(path, f"not UTF-8 text ({error.reason} at byte {error.start}): save the file as UTF-8", line, column))
         return None
     lines = text.splitlines()
-    if not lines or lines[0].strip() != FENCE:
+    if not text.strip():
+        problems.append(Problem(path, f"the file is empty: an article needs front matter between '{FENCE}' lines and a body", 1))
+        return None
+    if lines[0].strip() != FENCE:
         problems.append(Problem(path, f"no front matter: the file must start with a '{FENCE}' line", 1))
         return None
     try:
@@ -52,6 +58,7 @@ def read_document(path: Path, problems: list[Problem]) -> Document | None:
         return None
     meta, value_lines = parsed
     if not isinstance(meta, dict):
-        problems.append(Problem(path, "front matter must be a mapping of keys to values", 2))
+        kind = "empty" if meta is None else "a list" if isinstance(meta, list) else "plain text"
+        problems.append(Problem(path, f"front matter must be a mapping of keys to values (such as 'title: …'), not {kind}", 2))
         return None
     return Document(path, meta, "\n".join(lines[end + 1 :]), end + 2, value_lines)

@@ -6,13 +6,16 @@ can be, and all problems are raised together as one :class:`ProblemsError`.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Protocol
 
 from site_builder.config import LANGUAGE_TAG, SiteConfig
-from site_builder.exceptions import Problem, ProblemsError
-from site_builder.model.body import internal_links, split_blocks
+from site_builder.exceptions import Problem, ProblemsError, did_you_mean
+from site_builder.model.body import Block, internal_links, split_blocks
 from site_builder.model.edition import Article, Author, Citation, CitedDocument, Edition, Region, Topic
 from site_builder.model.frontmatter import Document, parse_yaml, read_document
 from site_builder.model.regions import find_province
@@ -43,12 +46,68 @@ FIELDS: dict[str, tuple[type, bool]] = {
 
 TYPE_NAMES = {str: "a string", list: "a list", dict: "a mapping"}
 
+RELATED = 5
+"""How many related articles an article page lists."""
 
-def load_edition(content: Path, config: SiteConfig) -> Edition:
-    """Read every article of ``content`` and the topic taxonomy; raise :class:`ProblemsError` on any problem."""
-    if not content.is_dir():
-        raise ProblemsError("no content", [Problem(content, "content folder not found")])
+
+@dataclass
+class ParsedFile:
+    """What one content file says on its own: worth caching, as it depends on nothing but the file and the seeds."""
+
+    document: Document | None
+    """``None`` when the file could not be read as front matter and body, or its fields are wrong."""
+    problems: list[Problem]
+    blocks: list[Block] = field(default_factory=list)
+    source: Source | None = None
+    digest: str = ""
+    """Fingerprint of the file's bytes and of its OCR source lines."""
+
+
+class FileCache(Protocol):
+    """Keeps :class:`ParsedFile` results between builds; ``get`` calls ``parse`` only for files that changed."""
+
+    def get(self, path: Path, parse: Callable[[Path], ParsedFile]) -> ParsedFile: ...
+
+
+class NoCache:
+    def get(self, path: Path, parse: Callable[[Path], ParsedFile]) -> ParsedFile:
+        return parse(path)
+
+
+def parse_file(path: Path, seeds: SeedFolder) -> ParsedFile:
+    """Read, check and split one content file, and align its blocks with the OCR lines."""
     problems: list[Problem] = []
+    document = read_document(path, problems)
+    if document is None or not _check_fields(document, problems):
+        return ParsedFile(None, problems)
+    blocks = split_blocks(document.body, document.body_line)
+    source = _source(document, seeds, problems)
+    if source:
+        align(blocks, source.text)
+    lines = (source.text.lines + (source.abstract.lines if source.abstract else ())) if source else ()
+    digest = hashlib.sha1(path.read_bytes() + "\n".join(lines).encode()).hexdigest()
+    return ParsedFile(document, problems, blocks, source, digest)
+
+
+def load_edition(content: Path, config: SiteConfig, cache: FileCache | None = None) -> Edition:
+    """Read every article of ``content`` and the topic taxonomy; raise :class:`ProblemsError` on any problem."""
+    edition, problems, _ = _load(content, config, cache or NoCache())
+    if problems:
+        raise ProblemsError("the content has problems; nothing was built", problems)
+    return edition
+
+
+def check_edition(content: Path, config: SiteConfig) -> tuple[list[Problem], list[Problem]]:
+    """Every problem of the content, and every open review message (as problems at the message's line)."""
+    _, problems, reviews = _load(content, config, NoCache())
+    return problems, reviews
+
+
+def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition | None, list[Problem], list[Problem]]:
+    if not content.is_dir():
+        return None, [Problem(content, "content folder not found")], []
+    problems: list[Problem] = []
+    reviews: list[Problem] = []
     topics = _read_topics(content / TOPICS_FILE, problems)
     seeds = SeedFolder(config.seeds)
     articles: list[Article] = []
@@ -58,11 +117,14 @@ def load_edition(content: Path, config: SiteConfig) -> Edition:
     documents = {}
     unreadable = set()
     for path in sorted(content.glob("*.md")):
-        document = read_document(path, problems)
-        if document is None or not _check_fields(document, problems):
+        parsed = cache.get(path, lambda p: parse_file(p, seeds))
+        problems.extend(parsed.problems)
+        document = parsed.document
+        if document is None:
             unreadable.add(path.name)
             continue
         meta = document.meta
+        reviews += [Problem(path, str(message), document.line("review", i)) for i, message in enumerate(meta.get("review") or [])]
         slug = meta["slug"]
         if not SLUG.match(slug):
             problems.append(Problem(path, f"slug {slug!r} must be lower-case ASCII words joined by '-'", document.line("slug")))
@@ -73,44 +135,45 @@ def load_edition(content: Path, config: SiteConfig) -> Edition:
             )
         else:
             slugs[slug] = document
-        blocks = split_blocks(document.body, document.body_line)
-        article = Article(
-            path=path,
-            slug=slug,
-            title=" ".join((meta.get("title") or "").split()),
-            authors=[_author(name, authors) for name in meta["authors"]],
-            region=_region(document, regions, problems),
-            column=meta.get("column") or "",
-            series=meta.get("series") or "",
-            topics=_topics(document, topics, problems),
-            abstract=(meta.get("abstract") or "").strip(),
-            author_note=(meta.get("author_note") or "").strip(),
-            lang=meta.get("lang") or config.language,
-            blocks=blocks,
-            source=_source(document, seeds, problems),
+        articles.append(
+            Article(
+                path=path,
+                slug=slug,
+                title=" ".join((meta.get("title") or "").split()),
+                authors=[_author(name, authors) for name in meta["authors"]],
+                region=_region(document, regions, problems),
+                column=meta.get("column") or "",
+                series=meta.get("series") or "",
+                topics=_topics(document, topics, problems),
+                abstract=(meta.get("abstract") or "").strip(),
+                author_note=(meta.get("author_note") or "").strip(),
+                lang=meta.get("lang") or config.language,
+                blocks=parsed.blocks,
+                source=parsed.source,
+                digest=parsed.digest,
+            )
         )
-        if article.source:
-            align(blocks, article.source.text)
-        articles.append(article)
     _order(articles)
     by_file = {a.path.name: a for a in articles}
     for article in articles:
         _resolve_links(article, by_file, unreadable, problems)
         _collect_documents(article, documents)
+    problems.sort(key=lambda p: (str(p.path), p.line or 0))
     if problems:
-        problems.sort(key=lambda p: (str(p.path), p.line or 0))
-        raise ProblemsError("the content has problems; nothing was built", problems)
+        return None, problems, reviews
     for article in articles:
         for item in [*article.authors, *article.topics, *([article.region] if article.region else [])]:
             item.articles.append(article)
+    _relate(articles)
     kinds = [kind for kind, _ in DOCUMENT_KINDS]
-    return Edition(
+    edition = Edition(
         articles=articles,
         authors=sorted(authors.values(), key=lambda a: a.sort_key),
         topics=list(topics.values()),
         regions=sorted(regions.values(), key=lambda r: r.slug),
         documents=sorted(documents.values(), key=lambda d: (kinds.index(d.kind), d.slug)),
     )
+    return edition, problems, reviews
 
 
 def _check_fields(document: Document, problems: list[Problem]) -> bool:
@@ -118,7 +181,8 @@ def _check_fields(document: Document, problems: list[Problem]) -> bool:
     found = []
     for key in document.meta:
         if key not in FIELDS:
-            found.append(Problem(document.path, f"unknown front matter key {key!r} (known: {', '.join(FIELDS)})", document.line(key)))
+            hint = did_you_mean(key, FIELDS) or f" (known: {', '.join(FIELDS)})"
+            found.append(Problem(document.path, f"unknown front matter key {key!r}{hint}", document.line(key)))
     for key, (kind, required) in FIELDS.items():
         value = document.meta.get(key)
         if value is None:
@@ -192,7 +256,8 @@ def _topics(document: Document, topics: dict[str, Topic], problems: list[Problem
             found.append(topics[key])
         elif topics:
             problems.append(
-                Problem(document.path, f"unknown topic key {key!r} (not in {TOPICS_FILE}: {', '.join(topics)})", document.line("topics", index))
+                Problem(document.path, f"unknown topic key {key!r}{did_you_mean(key, topics)} (not in {TOPICS_FILE}: {', '.join(topics)})",
+                        document.line("topics", index))
             )
     return found
 
@@ -233,6 +298,32 @@ def _order(articles: list[Article]) -> None:
         article.page = pages.index(article.source.text.file) + 1 if article.source else None
     for before, after in zip(articles, articles[1:]):
         before.next, after.previous = after, before
+
+
+def _relate(articles: list[Article], limit: int = RELATED) -> None:
+    """Set each article's related articles: sharing authors (3 points each) or topics (1 each), best first, then in order.
+
+    Only a few candidates are scored: those sharing an author, and for each set
+    of the article's topics the first ``limit + 1`` articles having them all. An
+    article further down such a list has ``limit`` others ahead of it scoring at
+    least as much, so it could not be among the best ``limit``.
+    """
+    having: dict[frozenset[str], list[Article]] = {}
+    for article in articles:
+        keys = [t.key for t in article.topics]
+        for size in range(1, len(keys) + 1):
+            for subset in combinations(keys, size):
+                having.setdefault(frozenset(subset), []).append(article)
+    for article in articles:
+        keys = [t.key for t in article.topics]
+        candidates = {other for author in article.authors for other in author.articles}
+        for size in range(1, len(keys) + 1):
+            for subset in combinations(keys, size):
+                candidates.update(having[frozenset(subset)][: limit + 1])
+        candidates.discard(article)
+        authors, topics = set(article.authors), set(article.topics)
+        scores = {other: 3 * len(authors & set(other.authors)) + len(topics & set(other.topics)) for other in candidates}
+        article.related_articles = sorted(scores, key=lambda a: (-scores[a], a.position))[:limit]
 
 
 def _resolve_links(article: Article, by_file: dict[str, Article], unreadable: set[str], problems: list[Problem]) -> None:

@@ -2,17 +2,22 @@
 
 ``build`` gathers and checks everything first (configuration, content, every
 page rendered), and only then writes. Any problem stops it before the output
-folder is touched.
+folder is touched. The build cache (:mod:`site_builder.render.incremental`)
+spares it the files and pages that did not change.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.config import load_config
 from site_builder.model import load_edition
-from site_builder.render.site import script_sites
+from site_builder.progress import Progress
+from site_builder.render.incremental import PACKAGE, RACY, BuildState, code_fingerprint, digest, inputs_fingerprint, state_path
+from site_builder.render.site import script_sites, theme_folders
 from site_builder.render.writer import check_output, write_site
 
 
@@ -22,21 +27,46 @@ class BuildReport:
     pages: int
     files: int
     articles: int
+    rendered: int | None = None
+    """Pages rendered by this build; the others were unchanged. ``None``: all of them."""
 
     def summary(self) -> str:
+        fresh = "" if self.rendered is None else f"; {self.rendered} rendered, the others unchanged"
         return (
-            f"built {self.pages} pages ({self.articles} articles), {self.files} files in {self.out}/\n"
+            f"built {self.pages} pages ({self.articles} articles{fresh}), {self.files} files in {self.out}/\n"
             f"open {(self.out / 'index.html').resolve().as_uri()} in a browser,\n"
             f"or serve the folder: python3 -m http.server -d {self.out} (then http://localhost:8000/)"
         )
 
 
-def build(content: Path, out: Path, config_path: Path) -> BuildReport:
-    """Build the site of ``content`` into ``out`` as configured in ``config_path``."""
+def build(content: Path, out: Path, config_path: Path, state: BuildState | None = None) -> BuildReport:
+    """Build the site of ``content`` into ``out`` as configured in ``config_path``.
+
+    ``state`` is the build cache kept in memory between builds (``serve``); by
+    default it is read from and saved to ``.cache/site-builder/``.
+    """
     config = load_config(config_path)
-    edition = load_edition(content, config)
+    saved = state is None
+    state = state or BuildState.load(state_path(content, out, config_path))
     check_output(out, [content, config.seeds, config_path.parent])
-    files = {name: file for site in script_sites(config, content, edition) for name, file in site.files().items()}
-    write_site(out, files)
+    today = dt.date.today()
+    inputs, newest = inputs_fingerprint([config_path, content, *theme_folders(config), config.seeds, PACKAGE], today)
+    if state.inputs == inputs and time.time_ns() - newest > RACY and state.renders.describes(out):
+        return BuildReport(out, *state.counts, rendered=0)
+    with Progress("reading content") as reading:
+        state.files.start(inputs_fingerprint([config.seeds], today)[0], reading.advance)
+        edition = load_edition(content, config, state.files)
+    extras = [(p.name, p.read_bytes()) for p in sorted(content.iterdir()) if p.is_file() and p.suffix != ".md"]
+    with Progress("rendering pages") as rendering:
+        state.renders.start(out, digest(code_fingerprint(), extras), rendering.advance)
+        sites = script_sites(config, content, edition, today, state.renders)
+        files = {name: file for site in sites for name, file in site.files().items()}
+    with Progress("writing files", len(files)) as writing:
+        write_site(out, files, writing.advance)
     pages = sum(1 for name in files if name.endswith(".html"))
-    return BuildReport(out, pages, len(files), len(edition.articles))
+    state.files.prune()
+    state.renders.finish(out)
+    state.inputs, state.counts = inputs, (pages, len(files), len(edition.articles))
+    if saved:
+        state.save()
+    return BuildReport(out, pages, len(files), len(edition.articles), state.renders.rendered)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
@@ -72,17 +73,34 @@ class BlockView:
 
 @dataclass
 class ArticleView:
-    """An article rendered for its page and the feed."""
+    """An article rendered for its page and the feed; the body is rendered when first asked for."""
 
     article: Article
-    blocks: list[BlockView]
     reference: str
     """GB/T 7714 reference as it can be given without JavaScript."""
     reference_template: str
     """The same online, with ``{url}`` and ``{date}`` for the page's address and today's date."""
     permalink: str | None
-    source_starts: dict[int, list[BlockView]]
-    """Seed line → the blocks that begin on it, for links from the source view back to the text."""
+    targets: dict[str, str]
+    """Cross-references as written → the relative links they become."""
+    renderer: BodyRenderer
+
+    @cached_property
+    def blocks(self) -> list[BlockView]:
+        views = []
+        for block in self.article.blocks:
+            tag, html = self.renderer.block(block, self.targets)
+            views.append(BlockView(tag, block.anchor, html, int(block.anchor[1:]), block.kind, block.source_line))
+        return views
+
+    @cached_property
+    def source_starts(self) -> dict[int, list[BlockView]]:
+        """Seed line → the blocks that begin on it, for links from the source view back to the text."""
+        starts: dict[int, list[BlockView]] = {}
+        for view in self.blocks:
+            if view.source_line:
+                starts.setdefault(view.source_line, []).append(view)
+        return starts
 
     @property
     def body_html(self) -> Markup:
@@ -94,22 +112,13 @@ def article_view(article: Article, config: SiteConfig, renderer: BodyRenderer, t
         written: relative(article.url, f"{target.url}#{fragment}" if fragment else target.url)
         for written, (target, fragment) in article.links.items()
     }
-    blocks = []
-    for block in article.blocks:
-        tag, html = renderer.block(block, targets)
-        number = int(block.anchor[1:])
-        blocks.append(BlockView(tag, block.anchor, html, number, block.kind, block.source_line))
     permalink = absolute(config.base_url, article.url) if config.base_url else None
     names = [a.name for a in article.authors]
     year = config.date.year if config.date else None
     cite = dict(periodical=config.periodical_name, year=year, issue=config.issue)
     reference = gbt7714(names, article.display_title, url=permalink, accessed=today.isoformat(), **cite)
     template = gbt7714(names, article.display_title, url=permalink or "{url}", accessed="{date}", **cite)
-    starts: dict[int, list[BlockView]] = {}
-    for view in blocks:
-        if view.source_line:
-            starts.setdefault(view.source_line, []).append(view)
-    return ArticleView(article, blocks, reference, template, permalink, starts)
+    return ArticleView(article, reference, template, permalink, targets, renderer)
 
 
 def article_json_ld(view: ArticleView, config: SiteConfig) -> dict[str, Any]:

@@ -1,0 +1,259 @@
+"""The build cache: what the last build read and wrote, so that the next one redoes only what changed.
+
+It lives in ``.cache/site-builder/`` next to ``site.yml`` (one file per
+content/output/configuration triple) and holds:
+
+- every content file parsed (:class:`ParseCache`), found again by its stat
+  (size, mtime, inode) or, if that changed, by a hash of its bytes;
+- the key of every page written (:class:`RenderCache`): a hash of everything
+  the page shows — the configuration, the templates, the date, the articles it
+  lists or links to (each by its file's hash and the places it got in the
+  edition). A page whose key is unchanged is not rendered again: its file is
+  taken over from the current output (a hard link into the new folder);
+- the fingerprint of all inputs (:func:`inputs_fingerprint`): when nothing
+  changed at all, there is nothing to do.
+
+The cache only ever saves work: a missing, stale or unreadable cache means a
+full build, never a different site. The output it describes is recognised by
+the identity of its marker file, written anew by every build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import pickle
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from site_builder.model.load import ParsedFile
+from site_builder.render.writer import MARKER
+
+if TYPE_CHECKING:
+    from site_builder.model import Article
+    from site_builder.render.site import Site
+    from site_builder.render.views import Page
+
+FORMAT = 1
+"""Bumped when the cache's layout changes; an older cache is ignored."""
+
+RACY = 2_000_000_000
+"""Nanoseconds: a file changed this close to when its stat was taken may change again with the same stat."""
+
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def digest(*parts: object) -> str:
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def _stat(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
+def _files(folder: Path) -> list[Path]:
+    """Every file below ``folder``, in a stable order (hidden folders such as .git left out)."""
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(root, name) for name in sorted(names)]
+    return found
+
+
+def inputs_fingerprint(paths: Iterable[Path], today: dt.date) -> tuple[str, int]:
+    """A fingerprint of every file below ``paths`` (by stat), and the newest mtime among them."""
+    entries, newest = [], 0
+    for top in paths:
+        for path in _files(top) if top.is_dir() else [top] if top.exists() else []:
+            stat = _stat(path)
+            entries.append((str(path), stat))
+            newest = max(newest, stat[0])
+    return digest(FORMAT, today.isoformat(), entries), newest
+
+
+@dataclass
+class _Entry:
+    stat: tuple[int, int, int]
+    checked: int
+    """When the stat was taken (ns)."""
+    sha: str
+    parsed: ParsedFile
+
+
+@dataclass
+class ParseCache:
+    """Parsed content files by path: a file whose stat (or else bytes) did not change is not parsed again."""
+
+    context: str = ""
+    """What parsing depends on besides the file (the seeds): when it changes, everything is parsed again."""
+    entries: dict[str, _Entry] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
+    on_parse: Callable[[], None] | None = None
+
+    def start(self, context: str, on_parse: Callable[[], None] | None = None) -> None:
+        if context != self.context:
+            self.entries.clear()
+        self.context, self.seen, self.on_parse = context, set(), on_parse
+
+    def get(self, path: Path, parse: Callable[[Path], ParsedFile]) -> ParsedFile:
+        key = str(path.resolve())
+        self.seen.add(key)
+        stat, now = _stat(path), time.time_ns()
+        entry = self.entries.get(key)
+        if entry and entry.stat == stat and entry.checked - stat[0] > RACY:
+            return entry.parsed
+        sha = hashlib.sha1(path.read_bytes()).hexdigest()
+        if not entry or entry.sha != sha:
+            if self.on_parse:
+                self.on_parse()
+            entry = _Entry(stat, now, sha, parse(path))
+            self.entries[key] = entry
+        entry.stat, entry.checked = stat, now
+        return entry.parsed
+
+    def prune(self) -> None:
+        """Forget files that are gone."""
+        for key in set(self.entries) - self.seen:
+            del self.entries[key]
+        self.on_parse = None
+
+
+@dataclass
+class RenderCache:
+    """The key of every output of the last build; :meth:`reuse` says whether a page can be taken over."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    """Output path → key, as written by the last build."""
+    marker: tuple[int, int, int] | None = None
+    """Stat of the output's marker file after the last build: the output this cache describes."""
+    out: Path | None = None
+    salt: str = ""
+    new_keys: dict[str, str] = field(default_factory=dict)
+    rendered: int = 0
+    on_page: Callable[[], None] | None = None
+    _sites: dict[int, _SiteKeys] = field(default_factory=dict)
+
+    def describes(self, out: Path) -> bool:
+        """Whether ``out`` is the output the last build wrote (not replaced or rebuilt since)."""
+        marker = out / MARKER
+        return marker.is_file() and _stat(marker) == self.marker
+
+    def start(self, out: Path, salt: str, on_page: Callable[[], None] | None = None) -> None:
+        """Begin a build into ``out``; outputs are reused only if ``out`` is the one the keys describe."""
+        self.out, self.salt, self.on_page = out.resolve(), salt, on_page
+        if not self.describes(self.out):
+            self.keys = {}
+        self.new_keys, self.rendered, self._sites = {}, 0, {}
+
+    def reuse(self, site: Site, page: Page) -> Path | None:
+        """The current output file of ``page`` if its key is unchanged; otherwise ``None`` (render it)."""
+        if self.on_page:
+            self.on_page()
+        keys = self._sites.get(id(site))
+        if keys is None:
+            keys = self._sites[id(site)] = _SiteKeys(site, self.salt)
+        name = site.script.prefix + page.path
+        key = self.new_keys[name] = keys.page(page)
+        if self.keys.get(name) == key and (self.out / name).is_file():
+            return self.out / name
+        self.rendered += 1
+        return None
+
+    def finish(self, out: Path) -> None:
+        """The build wrote its outputs into ``out``: remember their keys for the next one."""
+        self.keys, self.marker, self._sites, self.on_page = self.new_keys, _stat(out / MARKER), {}, None
+
+
+class _SiteKeys:
+    """The keys of one site's pages: each a hash of the whole site's settings and the articles the page shows."""
+
+    def __init__(self, site: Site, salt: str):
+        from site_builder.render.site import theme_folders
+
+        edition = site.edition
+        templates = [(str(p), p.read_bytes()) for folder in theme_folders(site.config) for p in _files(folder / "templates")]
+        regions = [(r.slug, len(r.articles)) for r in edition.regions]
+        topics = [(t.key, t.name, t.description, t.keywords) for t in edition.topics]
+        self.common = digest(salt, repr(site.config), site.script.prefix, site.today.isoformat(), templates, regions, topics, len(edition.articles))
+        self.sections = {id(a): s.anchor for s in edition.sections for a in s.articles}
+        self.articles: dict[int, str] = {}
+        self.everything = digest(self.common, [self.article(a) for a in edition.articles])
+
+    def article(self, a: Article) -> str:
+        """Everything any page may show of an article: its file, and the places and names it got in the edition."""
+        if id(a) not in self.articles:
+            self.articles[id(a)] = digest(
+                a.digest, a.title, a.slug, a.position, a.page, a.lang, self.sections.get(id(a)),
+                a.previous and a.previous.slug, a.next and a.next.slug,
+                [(x.name, x.slug) for x in a.authors], a.region and (a.region.slug, a.region.full_name),
+                [t.key for t in a.topics], [(d.title, d.slug) for d in a.documents],
+            )
+        return self.articles[id(a)]
+
+    def page(self, page: Page) -> str:
+        """A page of one article, author, topic or region depends on those articles; any other page on all."""
+        context = page.context
+        if "article" in context:
+            a = context["article"]
+            shown = [a, a.previous, a.next, *a.related(), *(target for target, _ in a.links.values())]
+        elif any(name in context for name in ("author", "topic", "region")):
+            shown = next(context[name] for name in ("author", "topic", "region") if name in context).articles
+        else:
+            return digest(self.everything, page.path, page.template)
+        return digest(self.common, page.path, page.template, [self.article(x) for x in shown if x is not None])
+
+
+@dataclass
+class BuildState:
+    """Everything the cache keeps between builds; :meth:`load` and :meth:`save` keep it on disk."""
+
+    files: ParseCache = field(default_factory=ParseCache)
+    renders: RenderCache = field(default_factory=RenderCache)
+    inputs: str = ""
+    """Fingerprint of every input at the end of the last successful build."""
+    counts: tuple[int, int, int] = (0, 0, 0)
+    """Pages, files and articles of the last build, for the report of a build that had nothing to do."""
+    path: Path | None = None
+
+    @classmethod
+    def load(cls, path: Path) -> BuildState:
+        try:
+            with path.open("rb") as stream:
+                state = pickle.load(stream)
+            if isinstance(state, tuple) and state[0] == FORMAT and isinstance(state[1], BuildState):
+                state[1].path = path
+                return state[1]
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            pass
+        return cls(path=path)
+
+    def save(self) -> None:
+        """Write the cache atomically (a killed save leaves the old cache)."""
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                pickle.dump((FORMAT, dataclasses.replace(self, path=None)), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+
+def state_path(content: Path, out: Path, config_path: Path) -> Path:
+    """The cache file of one build setup: ``.cache/site-builder/<hash>.pickle`` next to the configuration."""
+    name = digest(str(content.resolve()), str(out.resolve()), str(config_path.resolve()))[:16]
+    return config_path.resolve().parent / ".cache" / "site-builder" / f"{name}.pickle"
+
+
+def code_fingerprint() -> str:
+    """site-builder's own code: a cache written by other code is not trusted."""
+    return digest([(str(p), _stat(p)[:2]) for p in _files(PACKAGE) if p.suffix == ".py"])
