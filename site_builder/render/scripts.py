@@ -47,6 +47,10 @@ class Script:
         """Whether the text differs from the content's (not only the ``-{…}-`` markup resolved)."""
         return self.transcriber.converter.script == "hant"
 
+    def located(self, config: SiteConfig) -> SiteConfig:
+        """``config`` with its ``base_url`` at this script's folder: ``https://example.org/edition/hant/``."""
+        return dataclasses.replace(config, base_url=config.base_url + self.prefix) if config.base_url else config
+
     def config(self, config: SiteConfig) -> SiteConfig:
         """The site's own texts (title, description, publisher…) in this script."""
         text = self.transcriber.text
