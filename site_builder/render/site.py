@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 
@@ -15,6 +15,9 @@ from site_builder.model.regions import PROVINCES
 from site_builder.render.markdown import BodyRenderer
 from site_builder.render.scripts import Script, ScriptLoader, plain_script, site_scripts
 from site_builder.render.views import INDEX, Crumb, Page, absolute, article_json_ld, article_view, relative
+
+if TYPE_CHECKING:
+    from site_builder.render.incremental import RenderCache
 
 DEFAULT_THEME = Path(__file__).resolve().parents[2] / "themes" / "default"
 """The theme shipped with site-builder: ``templates/`` and ``static/``."""
@@ -73,10 +76,12 @@ def _twin(context: Any, script: Script) -> str:
     return _url(context, context["page"].path, script)
 
 
-def script_sites(config: SiteConfig, content: Path, edition: Edition, today: dt.date | None = None) -> list[Site]:
+def script_sites(
+    config: SiteConfig, content: Path, edition: Edition, today: dt.date | None = None, renders: RenderCache | None = None
+) -> list[Site]:
     """The site in each script of ``config`` (``scripts``); each one's :meth:`Site.files` are in its folder."""
     scripts = site_scripts(config, content, edition)
-    return [Site(config, edition, today, script, scripts) for script in scripts]
+    return [Site(config, edition, today, script, scripts, renders) for script in scripts]
 
 
 class Site:
@@ -84,9 +89,12 @@ class Site:
 
     def __init__(
         self, config: SiteConfig, edition: Edition, today: dt.date | None = None,
-        script: Script | None = None, scripts: tuple[Script, ...] = (),
+        script: Script | None = None, scripts: tuple[Script, ...] = (), renders: RenderCache | None = None,
     ):
-        """The site of ``edition`` in ``script`` (default: the content's own), one of ``scripts`` that link their twins."""
+        """The site of ``edition`` in ``script`` (default: the content's own), one of ``scripts`` that link their twins.
+
+        With ``renders``, a page whose inputs did not change since the last build is not rendered again."""
+        self.renders = renders
         self.script = script or plain_script(config)
         self.scripts = scripts or (self.script,)
         self.config = self.script.config(config)
@@ -110,9 +118,10 @@ class Site:
             Page("documents/index.html", "documents.html", t("引用文件"), t("文章中引用的 {n} 部法律法规和文件。").format(n=len(e.documents)), "documents", [home, Crumb(t("引用文件"))]),
             Page("404.html", "404.html", t("未找到页面"), t("此页面不存在。"), "", absolute_links=True),
         ]
+        sections = {id(a): s for s in e.sections for a in s.articles}
         for article in e.articles:
             view = self.views[article.slug]
-            section = e.section_of(article)
+            section = sections[id(article)]
             crumbs = [home, Crumb(" · ".join(filter(None, [section.column, section.series])) or t("目录"), f"{INDEX}#{section.anchor}"), Crumb(article.display_title)]
             pages.append(
                 Page(article.url, "article.html", article.display_title, article.description, "articles", crumbs, "article",
@@ -155,7 +164,9 @@ class Site:
                     files[f"{STATIC}/{path.relative_to(static).as_posix()}"] = path
         return files
 
-    def _render(self, page: Page, **extra: Any) -> str:
+    def _render(self, page: Page, **extra: Any) -> str | Path:
+        if self.renders and (unchanged := self.renders.reuse(self, page)):
+            return unchanged
         context = {
             "site": self.config,
             "edition": self.edition,
