@@ -20,6 +20,8 @@ PAGES = {
     "article": "articles/tui-dong-xin-shi-dai-di-fang-ren-da-gong-zuo-gao/index.html",
     "author": "authors/qin-hui/index.html",
     "region": "regions/shanxi/index.html",
+    "hant-home": "hant/index.html",
+    "hant-article": "hant/articles/tui-dong-xin-shi-dai-di-fang-ren-da-gong-zuo-gao/index.html",
 }
 
 if not CHROMIUM.exists():
@@ -60,7 +62,7 @@ def test_screenshots_and_no_foreign_requests(site: Path, browser, width: str) ->
     for name, path in PAGES.items():
         page.goto((site / path).as_uri())
         page.wait_for_load_state("load")
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=name != "article")
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=not name.endswith("article"))
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name} scrolls sideways at {w}px"
     context.close()
