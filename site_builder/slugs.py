@@ -33,14 +33,19 @@ def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
     return slug
 
 
-def person_slug(name: str) -> str:
-    """``谭荣芳`` → ``tan-rongfang``; ``覃剑`` → ``qin-jian``; surname and given name as two words."""
+def name_syllables(name: str) -> tuple[list[str], list[str]]:
+    """The pinyin of a person's name, surname and given name apart: ``覃剑`` → ``(["qin"], ["jian"])``."""
     name = "".join(name.split())
     size = 2 if name[:2] in COMPOUND_SURNAMES else 1
     surname, given = name[:size], name[size:]
-    surname_slug = SURNAME_READINGS.get(surname) or "".join(lazy_pinyin(surname))
-    given_slug = "".join(lazy_pinyin(given))
-    return NON_SLUG.sub("-", f"{surname_slug}-{given_slug}".lower()).strip("-") or "author"
+    reading = SURNAME_READINGS.get(surname)
+    return ([reading] if reading else lazy_pinyin(surname)), lazy_pinyin(given)
+
+
+def person_slug(name: str) -> str:
+    """``谭荣芳`` → ``tan-rongfang``; ``覃剑`` → ``qin-jian``; surname and given name as two words."""
+    surname, given = name_syllables(name)
+    return NON_SLUG.sub("-", f"{''.join(surname)}-{''.join(given)}".lower()).strip("-") or "author"
 
 
 def unique(slug: str, taken: set[str]) -> str:

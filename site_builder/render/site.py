@@ -14,6 +14,8 @@ from site_builder.model import Edition
 from site_builder.model.regions import PROVINCES
 from site_builder.render.markdown import BodyRenderer
 from site_builder.render.scripts import Script, ScriptLoader, plain_script, site_scripts
+from site_builder.render.search import FOLDER as SEARCH
+from site_builder.render.search import build_index
 from site_builder.render.views import INDEX, Crumb, Page, absolute, article_json_ld, article_view, relative
 
 if TYPE_CHECKING:
@@ -117,6 +119,7 @@ class Site:
             Page("regions/index.html", "regions.html", t("地区"), t("文章来自 {n} 个省区。").format(n=len(e.regions)), "regions", [home, Crumb(t("地区"))]),
             Page("documents/index.html", "documents.html", t("引用文件"), t("文章中引用的 {n} 部法律法规和文件。").format(n=len(e.documents)), "documents", [home, Crumb(t("引用文件"))]),
             Page("404.html", "404.html", t("未找到页面"), t("此页面不存在。"), "", absolute_links=True),
+            Page(f"{SEARCH}/index.html", "search.html", t("搜索"), t("在全部文章中查找。"), "search", [home, Crumb(t("搜索"))]),
         ]
         sections = {id(a): s for s in e.sections for a in s.articles}
         for article in e.articles:
@@ -153,6 +156,7 @@ class Site:
         files["feed.xml"] = self._render(Page("feed.xml", "feed.xml", "", "", ""), feed_id=self._id("feed.xml"), entry_id=self._id)
         if self.config.base_url:
             files["sitemap.xml"] = self._render(Page("sitemap.xml", "sitemap.xml", "", "", ""), pages=[p for p in pages if p.path != "404.html"])
+        files.update(build_index(self.edition).files)
         files = {self.script.prefix + name: content for name, content in files.items()}
         if self.script.prefix:
             return files

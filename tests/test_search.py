@@ -1,0 +1,153 @@
+"""The search index: folding, bigram keys, postings encoding, and that every substring can be found."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sitekit import ROOT
+
+from site_builder.config import load_config
+from site_builder.model import load_edition
+from site_builder.render.search import (
+    DIGITS,
+    bigrams,
+    bucket,
+    build_index,
+    encode_postings,
+    fold_table,
+    segments,
+    translation,
+)
+
+CALL = re.compile(r"^(__search\w+)\((.*)\);\n$", re.DOTALL)
+"""A search file's one function call: ``__searchShard(0,{...});``."""
+
+
+def decode(text: str) -> list[tuple[int, int]]:
+    """The (article, segment) pairs of encoded postings, read as static/search.js reads them."""
+    out, article, segment, i = [], -1, 0, 0
+
+    def number() -> int:
+        nonlocal i
+        value = 0
+        while True:
+            digit = DIGITS.index(text[i])
+            i += 1
+            value = value * 32 + (digit & 31)
+            if digit < 32:
+                return value
+
+    while i < len(text):
+        value = number()
+        if value % 2:
+            article += (value - 1) // 2
+            segment = number()
+        else:
+            segment += value // 2
+        out.append((article, segment))
+    return out
+
+
+def arguments(source: str) -> list:
+    match = CALL.match(source)
+    assert match, source[:80]
+    return json.loads(f"[{match[2]}]")
+
+
+@pytest.fixture(scope="module")
+def edition():
+    return load_edition(ROOT / "content", load_config(ROOT / "site.yml"))
+
+
+@pytest.fixture(scope="module")
+def index(edition):
+    return build_index(edition)
+
+
+def lookup(index, key: str) -> list[tuple[int, int]]:
+    meta = arguments(index.files["search/index.js"])[0]
+    shard = max(n for n, start in enumerate(meta["starts"]) if start <= bucket(key))
+    return decode(arguments(index.files[f"search/shards/{shard}.js"])[1].get(key, ""))
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.sets(st.integers(0, 2000), min_size=1)), max_size=30))
+def test_postings_round_trip(raw) -> None:
+    postings, article = [], -1
+    for step, found in raw:
+        article += step + 1
+        postings.append((article, sorted(found)))
+    assert decode(encode_postings(postings)) == [(a, s) for a, found in postings for s in found]
+
+
+def test_postings_take_one_or_two_characters_each() -> None:
+    assert encode_postings([(0, [2, 3, 5]), (1, [0])]) == "3224" + "30"
+    assert encode_postings([(40, [100])]) == "yj" + "z4"
+
+
+def test_bigrams_are_pairs_of_han_latin_and_digits() -> None:
+    assert bigrams("人大代表，2021年gdp") == {"人大", "大代", "代表", "20", "02", "21", "1年", "年g", "gd", "dp"}
+    assert bigrams("，。a") == set()
+
+
+def test_fold_makes_traditional_full_width_and_capitals_simplified_ascii_lower_case() -> None:
+    folds = translation(fold_table(["联系群众，为人民"]))
+    assert "聯繫羣衆，爲人民".translate(folds) == "联系群众,为人民"
+    assert "聯繫群眾".translate(folds) == "联系群众"
+    assert "ＧＤＰ１Gdp".translate(folds) == "gdp1gdp"
+
+
+def test_fold_table_holds_only_what_the_edition_needs() -> None:
+    table = fold_table(["为人民"])
+    assert table["爲"] == "为" and table["為"] == "为"
+    assert "後" not in table
+
+
+def test_every_substring_of_every_segment_is_found(edition, index) -> None:
+    folds = translation(fold_table(t for a in edition.articles for _, t in segments(a)))
+    rng = random.Random(6)
+    for number, article in enumerate(edition.articles):
+        for segment, (_, text) in enumerate(segments(article)):
+            for key in rng.sample(sorted(bigrams(text.translate(folds))), min(5, len(bigrams(text)))):
+                assert (number, segment) in lookup(index, key), (article.slug, segment, key)
+
+
+def test_text_files_hold_title_authors_and_anchored_segments(edition, index) -> None:
+    number = next(n for n, a in enumerate(edition.articles) if a.abstract)
+    article = edition.articles[number]
+    n, data = arguments(index.files[f"search/texts/{number}.js"])
+    assert n == number and data["u"] == article.url and data["t"] == article.display_title
+    assert data["a"] == [a.name for a in article.authors]
+    assert data["s"][0] == ["abstract", article.abstract]
+    assert [anchor for anchor, _ in data["s"][1:]] == [b.anchor for b in article.blocks]
+
+
+def test_authors_have_pinyin_initials(index) -> None:
+    authors = {a[0]: a for a in arguments(index.files["search/authors.js"])[0]}
+    name, initials, full, url, articles = authors["谭荣芳"]
+    assert (initials, full, url) == ("trf", "tanrongfang", "authors/tan-rongfang/index.html")
+    assert len(articles) == 1
+
+
+def test_shards_are_split_by_size(edition) -> None:
+    small = build_index(edition, shard_bytes=10_000)
+    assert small.shard_count > 5
+    meta = arguments(small.files["search/index.js"])[0]
+    assert meta["starts"][0] == 0 and meta["starts"] == sorted(meta["starts"])
+    assert max(len(f) for name, f in small.files.items() if "/shards/" in name) < 40_000
+
+
+def test_every_page_has_the_search_box_and_the_search_page_its_form(tmp_path: Path) -> None:
+    from sitekit import build_real_edition
+
+    site = build_real_edition(tmp_path)
+    search = (site / "search/index.html").read_text("utf-8")
+    assert 'class="search-form" action="index.html"' in search and "site-search" not in search
+    assert 'data-index="index.js"' in search and 'data-root="../"' in search
+    article = next((site / "articles").glob("*/index.html")).read_text("utf-8")
+    assert '<form class="site-search" action="../../search/index.html"' in article
