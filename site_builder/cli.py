@@ -34,6 +34,13 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bundle(args: argparse.Namespace) -> int:
+    from site_builder.bundle import bundle
+
+    print(bundle(args.content, args.config, args.out).summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="site-builder",
@@ -82,6 +89,19 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("public"), help="output folder, replaced whole (default: public/)")
     build.add_argument("--config", type=Path, default=Path("site.yml"), help="site configuration (default: site.yml)")
     build.set_defaults(run=_build)
+
+    bundle = commands.add_parser(
+        "bundle",
+        help="build the edition for reading offline and zip it",
+        description=(
+            "Build the site without base_url (every link relative, nothing from another host) and write it as "
+            "one zip named after the edition and its date; unpacked anywhere, its index.html works from disk."
+        ),
+    )
+    bundle.add_argument("--content", type=Path, default=Path("content"), help="the Markdown edition (default: content/)")
+    bundle.add_argument("--config", type=Path, default=Path("site.yml"), help="site configuration (default: site.yml)")
+    bundle.add_argument("--out", type=Path, help="the zip file, or a folder for it (default: dist/<edition>-<date>.zip)")
+    bundle.set_defaults(run=_bundle)
     return parser
 
 

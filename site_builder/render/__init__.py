@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.config import load_config
+from site_builder.config import SiteConfig, load_config
 from site_builder.model import load_edition
 from site_builder.progress import Progress
 from site_builder.render.incremental import PACKAGE, RACY, BuildState, code_fingerprint, digest, inputs_fingerprint, state_path
@@ -39,13 +39,16 @@ class BuildReport:
         )
 
 
-def build(content: Path, out: Path, config_path: Path, state: BuildState | None = None) -> BuildReport:
+def build(
+    content: Path, out: Path, config_path: Path, state: BuildState | None = None, config: SiteConfig | None = None
+) -> BuildReport:
     """Build the site of ``content`` into ``out`` as configured in ``config_path``.
 
     ``state`` is the build cache kept in memory between builds (``serve``); by
-    default it is read from and saved to ``.cache/site-builder/``.
+    default it is read from and saved to ``.cache/site-builder/``. ``config``,
+    if given, is used instead of ``config_path``'s (``bundle`` drops ``base_url``).
     """
-    config = load_config(config_path)
+    config = config or load_config(config_path)
     saved = state is None
     state = state or BuildState.load(state_path(content, out, config_path))
     check_output(out, [content, config.seeds, config_path.parent])
