@@ -34,11 +34,34 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from site_builder.check import check
+
+    report = check(args.content, args.config)
+    print(report.json() if args.format == "json" else report.text())
+    return report.status
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from site_builder.serve import serve
+
+    serve(args.content, args.out, args.config, args.host, args.port)
+    return 0
+
+
 def _bundle(args: argparse.Namespace) -> int:
     from site_builder.bundle import bundle
 
     print(bundle(args.content, args.config, args.out).summary())
     return 0
+
+
+def _project_arguments(parser: argparse.ArgumentParser, out: bool = True) -> None:
+    """--content, --out and --config, the folders and file every command on the edition works with."""
+    parser.add_argument("--content", type=Path, default=Path("content"), help="the Markdown edition (default: content/)")
+    if out:
+        parser.add_argument("--out", type=Path, default=Path("public"), help="output folder, replaced whole (default: public/)")
+    parser.add_argument("--config", type=Path, default=Path("site.yml"), help="site configuration (default: site.yml)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,9 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
             "previous output is left as it was."
         ),
     )
-    build.add_argument("--content", type=Path, default=Path("content"), help="the Markdown edition (default: content/)")
-    build.add_argument("--out", type=Path, default=Path("public"), help="output folder, replaced whole (default: public/)")
-    build.add_argument("--config", type=Path, default=Path("site.yml"), help="site configuration (default: site.yml)")
+    _project_arguments(build)
     build.set_defaults(run=_build)
 
     bundle = commands.add_parser(
@@ -102,6 +123,34 @@ def build_parser() -> argparse.ArgumentParser:
     bundle.add_argument("--config", type=Path, default=Path("site.yml"), help="site configuration (default: site.yml)")
     bundle.add_argument("--out", type=Path, help="the zip file, or a folder for it (default: dist/<edition>-<date>.zip)")
     bundle.set_defaults(run=_bundle)
+
+    serve = commands.add_parser(
+        "serve",
+        help="build, serve public/ and rebuild on every change, reloading the browser",
+        description=(
+            "Build the site, serve the output folder (only it) and watch content/, the configuration and the "
+            "theme: every change rebuilds what it touched and reloads the open pages. A change that breaks "
+            "the build keeps the last good site and shows its problems in the terminal and on the pages."
+        ),
+    )
+    _project_arguments(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.set_defaults(run=_serve)
+
+    check = commands.add_parser(
+        "check",
+        help="check the configuration and every content file without building",
+        description=(
+            "Report every problem the build would stop at (YAML syntax, unknown or missing keys, wrong types, "
+            "duplicate slugs, unknown topics or regions, broken cross-references, missing source lines) and the "
+            "open review messages. Exit status: 0 clean, 1 problems, 3 only open review messages."
+        ),
+    )
+    _project_arguments(check, out=False)
+    check.add_argument("--format", choices=["text", "json"], default="text",
+                       help="text (default) or json: a list of {file, line, column, message, kind}, kind 'error' or 'review'")
+    check.set_defaults(run=_check)
     return parser
 
 

@@ -9,14 +9,22 @@ import yaml
 
 from site_builder.exceptions import Problem
 
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser where it is installed (many times faster), with the same safe constructor."""
+
 
 def parse_yaml(
     text: str, path: Path, first_line: int, problems: list[Problem], what: str = "file"
 ) -> tuple[Any, dict[tuple, int]] | None:
     """The data of a YAML text starting on ``first_line`` of ``path``, and the file line of every value in it."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        try:
+            node = yaml.compose(text, Loader=LOADER)
+            data = LOADER(text).construct_document(node) if node is not None else None
+        except yaml.YAMLError:
+            # The pure-Python parser places a syntax error more exactly, and says it more plainly.
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            data = yaml.SafeLoader(text).construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]

@@ -1,0 +1,134 @@
+"""``site-builder serve``: build, serve the output folder, rebuild on every change and reload the browser.
+
+The site is served by a small WSGI application under livereload's server,
+which adds its reload script to every page. A rebuild that fails leaves the
+last good site in place; its problems are printed, and every page served
+shows them in a notice until a rebuild succeeds.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+from site_builder.config import load_config
+from site_builder.exceptions import SiteBuilderError
+from site_builder.render import build
+from site_builder.render.incremental import BuildState, state_path
+from site_builder.render.site import DEFAULT_THEME, theme_folders
+
+NOTICE_ID = "site-builder-notice"
+
+NOTICE = (
+    '<div id="' + NOTICE_ID + '" role="alert" style="position:fixed;z-index:2147483647;left:0;right:0;bottom:0;'
+    "max-height:50vh;overflow:auto;margin:0;padding:1em 1.5em;background:#fff4f4;color:#7a0000;"
+    'border-top:4px solid #c00;font:14px/1.5 monospace;white-space:pre-wrap">'
+    "<strong>The last change could not be built; this is the last good version.</strong>\n{message}</div>"
+)
+"""Shown at the foot of every page while the last rebuild failed."""
+
+Response = tuple[str, list[tuple[str, str]], bytes]
+
+
+class Editor:
+    """The state of a serve session: the build cache, and the problems of the last build if it failed."""
+
+    def __init__(self, content: Path, out: Path, config: Path, log: Callable[[str], None]):
+        self.content, self.out, self.config = content, out, config
+        self.state = BuildState.load(state_path(content, out, config))
+        self.error: str | None = None
+        self.log = log
+
+    def rebuild(self) -> bool:
+        """Build; on failure keep the last good output and remember the problems. Whether it succeeded."""
+        start = time.perf_counter()
+        try:
+            report = build(self.content, self.out, self.config, self.state)
+        except SiteBuilderError as error:
+            self.error = str(error)
+            self.log(f"build failed, still serving the last good site:\n{error}")
+            return False
+        self.error = None
+        self.log(f"built in {time.perf_counter() - start:.2f} s: {report.summary().splitlines()[0]}")
+        return True
+
+    def watched(self) -> list[Path]:
+        """The content, the configuration, the theme folders and the seeds."""
+        try:
+            config = load_config(self.config)
+            folders = [*theme_folders(config), config.seeds]
+        except SiteBuilderError:
+            folders = [DEFAULT_THEME]
+        return [self.content, self.config, *folders]
+
+
+def site_file(root: Path, url_path: str) -> Path | None:
+    """The file a URL path names inside ``root``, or ``None``: nothing outside ``root`` is ever served."""
+    relative = url_path.lstrip("/")
+    if any(part.startswith(".") for part in relative.split("/") if part):
+        return None
+    root = root.resolve()
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root):
+        return None
+    if target.is_dir():
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def respond(root: Path, url_path: str, notice: str | None) -> Response:
+    """Status, headers and body for a GET of ``url_path``; HTML gets the notice when there is one."""
+    status, target = "200 OK", site_file(root, url_path)
+    if target and target.name == "index.html" and not url_path.endswith(("/", ".html")):
+        # Pages link relatively: /articles/a must become /articles/a/ for their links to work.
+        return "301 Moved Permanently", [("Location", url_path + "/")], b""
+    if target is None:
+        status, target = "404 Not Found", site_file(root, "/404.html")
+    if target is None:
+        body, kind = b"not found", "text/plain; charset=utf-8"
+    else:
+        body = target.read_bytes()
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/javascript", "application/xml"):
+            kind += "; charset=utf-8"
+    if notice and kind.startswith("text/html"):
+        body = body.replace(b"</body>", NOTICE.format(message=html.escape(notice)).encode() + b"</body>", 1)
+    return status, [("Content-Type", kind), ("Cache-Control", "no-store")], body
+
+
+def wsgi_app(root: Path, notice: Callable[[], str | None]) -> Callable:
+    def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        # WSGI hands the path over as Latin-1; the URL itself is UTF-8.
+        path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+        status, headers, body = respond(root, path, notice())
+        start_response(status, headers)
+        return [body]
+
+    return app
+
+
+def serve(content: Path, out: Path, config: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Build, then serve ``out`` on ``host:port`` until interrupted, rebuilding on every change."""
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+
+    editor = Editor(content, out, config, lambda message: print(message, file=sys.stderr, flush=True))
+    editor.rebuild()
+
+    def rebuild() -> None:
+        editor.rebuild()
+        # Reload after every rebuild, failed ones too (the pages then show the notice).
+        LiveReloadHandler.reload_waiters()
+
+    server = Server(app=wsgi_app(out, lambda: editor.error))
+    for path in editor.watched():
+        server.watch(str(path), rebuild, delay="forever")
+    print(f"serving {out}/ at http://{host}:{port}/ — rebuilding on changes; Ctrl-C stops", file=sys.stderr, flush=True)
+    try:
+        server.serve(port=port, host=host, debug=False, restart_delay=0)
+    finally:
+        editor.state.save()

@@ -1,0 +1,153 @@
+"""Incremental builds give exactly the site a clean build gives, and a build killed at any moment leaves the old site whole."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sitekit import ROOT
+
+from site_builder.render import build
+from site_builder.render.incremental import BuildState, state_path
+
+ARTICLES = 8
+
+
+def small_project(folder: Path) -> Path:
+    """Eight articles of the real edition, the real configuration (both scripts) and a theme folder of its own."""
+    content = folder / "content"
+    content.mkdir(parents=True)
+    for path in sorted((ROOT / "content").glob("*.md"))[:ARTICLES]:
+        shutil.copyfile(path, content / path.name)
+    shutil.copyfile(ROOT / "content" / "topics.yml", content / "topics.yml")
+    (folder / "theme" / "templates").mkdir(parents=True)
+    config = (ROOT / "site.yml").read_text("utf-8").replace("seeds: seeds", f"seeds: {ROOT / 'seeds'}")
+    (folder / "site.yml").write_text(config + "theme: theme\n", "utf-8")
+    return folder
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build_here(project: Path, out: str = "public", state: BuildState | None = None):
+    return build(project / "content", project / out, project / "site.yml", state)
+
+
+def clean_tree(project: Path) -> dict[str, bytes]:
+    """The site a build without any cache makes, into a folder of its own."""
+    shutil.rmtree(project / "clean", ignore_errors=True)
+    build_here(project, "clean", BuildState())
+    return tree(project / "clean")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
+    project = small_project(tmp_path)
+    content = project / "content"
+    first = build_here(project)
+    assert first.rendered > first.pages  # every page, and the feeds and robots.txt
+    articles = sorted(content.glob("*.md"))
+    one, two, three = articles[1], articles[3], articles[5]
+    base = (ROOT / "themes" / "default" / "templates" / "base.html").read_text("utf-8")
+    steps = {
+        "a paragraph corrected": lambda: edit(one, "。\n", "。（订正）\n"),
+        "a title corrected": lambda: edit(two, "title: ", "title: 新"),
+        "a paragraph split": lambda: edit(one, "，", "。\n\n", ),
+        "topics changed": lambda: edit(three, "topics:\n", "topics:\n- elections\n"),
+        "a file renamed": lambda: one.rename(content / "renamed.md"),
+        "an article deleted": lambda: two.unlink(),
+        "an article added": lambda: (content / "added.md").write_text(
+            three.read_text("utf-8").replace("slug: ", "slug: added-").replace("title: ", "title: 新增"), "utf-8"),
+        "a template overridden": lambda: (project / "theme" / "templates" / "base.html").write_text(
+            base.replace("<main", "<!-- theme -->\n<main"), "utf-8"),
+        "the configuration edited": lambda: edit(project / "site.yml", "title: ", "title: 改版"),
+        "a topic renamed": lambda: edit(content / "topics.yml", "name: ", "name: 新", ),
+    }
+    for step, change in steps.items():
+        change()
+        report = build_here(project)
+        assert tree(project / "public") == clean_tree(project), f"after {step}"
+        if step == "a paragraph corrected":
+            assert 0 < report.rendered < report.pages / 2, "one article edited: only the pages showing it"
+
+
+def test_rebuild_without_changes_does_nothing(tmp_path: Path) -> None:
+    project = small_project(tmp_path)
+    build_here(project)
+    marker = (project / "public" / ".site-builder").stat()
+    time.sleep(2.1)  # older than the window in which a file can change without its stat changing
+    start = time.perf_counter()
+    report = build_here(project)
+    assert report.rendered == 0 and time.perf_counter() - start < 0.5
+    assert (project / "public" / ".site-builder").stat().st_ino == marker.st_ino, "the output was not even replaced"
+    assert state_path(project / "content", project / "public", project / "site.yml").is_file()
+
+
+def test_output_replaced_by_hand_is_rebuilt_whole(tmp_path: Path) -> None:
+    project = small_project(tmp_path)
+    first = build_here(project)
+    expected = tree(project / "public")
+    shutil.rmtree(project / "public")
+    report = build_here(project)
+    assert report.rendered == first.rendered and tree(project / "public") == expected
+
+
+def test_failing_write_leaves_the_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.render import writer
+
+    project = small_project(tmp_path)
+    build_here(project)
+    old = tree(project / "public")
+    edit(next((project / "content").glob("*.md")), "title: ", "title: 新")
+    calls = {"n": 0}
+    real = writer._write
+
+    def failing(*args):
+        calls["n"] += 1
+        if calls["n"] == 40:
+            raise OSError("disk full")
+        return real(*args)
+
+    monkeypatch.setattr(writer, "_write", failing)
+    with pytest.raises(OSError):
+        build_here(project)
+    assert tree(project / "public") == old
+    assert [p.name for p in project.iterdir() if p.name.startswith(".public")] == []
+
+
+def test_build_killed_at_any_moment_leaves_a_whole_site(tmp_path: Path) -> None:
+    project = small_project(tmp_path)
+    command = [sys.executable, "-m", "site_builder", "build", "--content", "content", "--out", "public", "--config", "site.yml"]
+    subprocess.run(command, cwd=project, check=True, capture_output=True)
+    sites = [tree(project / "public")]
+    article = next((project / "content").glob("*.md"))
+    rng = random.Random(5)
+    start = time.perf_counter()
+    subprocess.run(command, cwd=project, check=True, capture_output=True)
+    duration = time.perf_counter() - start
+    for attempt in range(4):
+        edit(article, "title: ", f"title: {attempt}")
+        sites.append(clean_tree(project))
+        process = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, 1.0) * max(duration, 0.5) * 1.5)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        now = tree(project / "public")
+        assert now in sites, f"attempt {attempt}: the output is neither the old site nor a complete new one"
+        subprocess.run(command, cwd=project, check=True, capture_output=True)
+        assert tree(project / "public") == sites[-1]
+        sites = sites[-1:]
+    assert [p.name for p in project.iterdir() if p.name.startswith(".public")] == []
