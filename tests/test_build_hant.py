@@ -32,10 +32,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def fixture_site(root: Path, **options: str) -> Path:
-    """The fixture project of tests/fixtures/hant built into ``root``, with ``options`` added to its site.yml."""
+    """The fixture project of tests/fixtures/hant built into ``root``, with ``options`` set in its site.yml."""
     shutil.copytree(FIXTURES / "hant", root)
-    with (root / "site.yml").open("a", encoding="utf-8") as config:
-        config.writelines(f"{key}: {value}\n" for key, value in options.items())
+    config = root / "site.yml"
+    kept = [line for line in config.read_text("utf-8").splitlines() if line.partition(":")[0] not in options]
+    config.write_text("".join(f"{line}\n" for line in kept + [f"{key}: {value}" for key, value in options.items()]), "utf-8")
     build(root / "content", root / "public", root / "site.yml")
     return root / "public"
 
@@ -220,3 +221,10 @@ def test_wrong_script_options_are_reported(tmp_path: Path, lines: str, message: 
     with pytest.raises(ProblemsError) as error:
         load_config(config)
     assert message in str(error.value.problems[0])
+
+
+def test_the_first_script_is_at_the_root(tmp_path: Path) -> None:
+    public = fixture_site(tmp_path / "project", scripts="[zh-Hant, zh-Hans]")
+    assert parse(public / "articles/a/index.html").get("lang") == "zh-Hant"
+    assert parse(public / "hans/articles/a/index.html").find(".//h1").text == "发挥代表作用 联系人民群众"
+    assert check_site(public)[0] == []

@@ -75,7 +75,7 @@ def site_scripts(config: SiteConfig, content: Path, edition: Edition) -> tuple[S
         converter = ScriptConverter.for_content(content, short, config.script_profile, config.corner_quotes)
         transcriber = Transcriber(converter, tag, [author.name for author in edition.authors])
         locale = LOCALES.get(config.script_profile, LOCALES[tag])
-        scripts.append(Script(tag, prefix, LABELS[tag], locale, transcriber, config.language))
+        scripts.append(Script(tag, prefix, LABELS[tag], locale, transcriber, config.language if config.language != tag else None))
     return tuple(scripts)
 
 
