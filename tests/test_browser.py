@@ -1,0 +1,206 @@
+"""Readers' journeys in headless Chromium, over HTTP from a local server and from disk in an unpacked bundle.
+
+Home → article → author, topic and region; a Chinese query (typed in the
+header box) → its results → the paragraph of the match; the script switch;
+the print preview. Every journey fails on a console error, a failed request,
+an HTTP error or a request to another host. Screenshots go to tests/artifacts/
+(``browser-<origin>-<page>.png``) for a person to look at. Skipped when
+Chromium is missing, except in CI (CI=true), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+import zipfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from sitekit import ROOT, build_real_edition
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run"]
+QUERY = "基层立法联系点"
+"""In paragraphs of seven articles and in no title: results must come from the text."""
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{CHROMIUM} is missing: the browser tests cannot run", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is missing", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """The server's log would drown pytest's output."""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory):
+    """A fresh build served on 127.0.0.1 at a free port: its base URL."""
+    site = build_real_edition(tmp_path_factory.mktemp("served"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def unpacked(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The bundle unpacked in a folder of its own: the file:// URL of its top folder."""
+    from site_builder.bundle import bundle
+
+    work = tmp_path_factory.mktemp("offline")
+    report = bundle(ROOT / "content", ROOT / "site.yml", work)
+    with zipfile.ZipFile(report.path) as archive:
+        archive.extractall(work / "unpacked")
+    return (work / "unpacked" / report.path.stem).as_uri() + "/"
+
+
+@pytest.fixture(params=["http", "file"])
+def origin(request: pytest.FixtureRequest) -> tuple[str, str]:
+    """(name, base URL) of the site: served over HTTP, or the unpacked bundle from disk."""
+    return request.param, request.getfixturevalue("served" if request.param == "http" else "unpacked")
+
+
+class Watched:
+    """A page whose console errors, failed requests and requests to other hosts are recorded."""
+
+    def __init__(self, browser, base: str, name: str, width: int = 1280):
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
+        self.page = self.context.new_page()
+        self.base, self.name = base, name
+        self.problems: list[str] = []
+        local = urlsplit(base).netloc
+        page = self.page
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text} ({m.location['url']})"))
+        page.on("pageerror", lambda e: self.problems.append(f"error: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+
+        def request(r) -> None:
+            parts = urlsplit(r.url)
+            if parts.scheme not in ("file", "data") and parts.netloc != local:
+                self.problems.append(f"another host: {r.url}")
+
+        page.on("request", request)
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base + path)
+        self.page.wait_for_load_state("load")
+
+    def shot(self, name: str, full_page: bool = False) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"browser-{self.name}-{name}.png"), full_page=full_page)
+
+    def wait_for_results(self) -> None:
+        self.page.wait_for_function(
+            "() => { const s = document.getElementById('search-status'); return s && s.textContent && s.textContent !== s.dataset.searching; }"
+        )
+
+    def close(self) -> list[str]:
+        self.context.close()
+        return self.problems
+
+
+@pytest.fixture
+def watched(browser, origin):
+    name, base = origin
+    page = Watched(browser, base, name)
+    yield page
+    assert page.close() == []
+
+
+def test_home_article_author_topic_region(watched: Watched) -> None:
+    page = watched.page
+    watched.open("index.html")
+    watched.shot("home")
+    page.click(".toc-section .article-link >> nth=1")
+    assert page.url.endswith("/index.html") and "/articles/" in page.url
+    title = page.text_content("h1#title")
+    watched.shot("article")
+    page.click(".article-header .byline a[href*='authors/']")
+    assert "/authors/" in page.url and title in page.text_content("main")
+    watched.shot("author")
+    page.go_back()
+    page.click(".article-header .topics a >> nth=0")
+    assert "/topics/" in page.url and title in page.text_content("main")
+    page.go_back()
+    page.click(".article-header .byline a[href*='regions/']")
+    assert "/regions/" in page.url and title in page.text_content("main")
+    watched.shot("region")
+
+
+def test_search_from_the_header_to_the_paragraph(watched: Watched) -> None:
+    page = watched.page
+    watched.open("index.html")
+    page.fill("#site-search-q", QUERY)
+    page.press("#site-search-q", "Enter")
+    page.wait_for_url("**/search/index.html?q=*")
+    watched.wait_for_results()
+    assert page.text_content("#search-status") == "找到 7 篇文章"
+    assert page.input_value("#search-query") == QUERY
+    marks = page.eval_on_selector_all(".search-result mark", "ms => ms.map(m => m.textContent)")
+    assert marks and set(marks) == {QUERY}
+    watched.shot("search", full_page=True)
+    first = page.locator(".result-title").first
+    href = first.get_attribute("href")
+    assert href.startswith("../articles/") and href.split("#")[1].startswith("p")
+    first.click()
+    page.wait_for_load_state("load")
+    anchor = page.url.split("#")[1]
+    assert QUERY in page.text_content(f"[id='{anchor}']")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("基層立法聯繫點", "找到 7 篇文章"), ("trf", "找到 1 篇文章"), ("代表 监督", None), ("了", "请输入至少两个字。"), ("无此内容之词", "没有找到含“无此内容之词”的文章。")],
+)
+def test_queries(watched: Watched, query: str, expected: str | None) -> None:
+    watched.open(f"search/index.html?q={query}")
+    watched.wait_for_results()
+    status = watched.page.text_content("#search-status")
+    assert status == expected if expected else status.startswith("找到")
+
+
+def test_script_switch_keeps_the_page_and_the_query(watched: Watched) -> None:
+    page = watched.page
+    watched.open("articles/tui-dong-xin-shi-dai-di-fang-ren-da-gong-zuo-gao/index.html")
+    page.click("a.script-switch")
+    assert "/hant/articles/tui-dong-xin-shi-dai-di-fang-ren-da-gong-zuo-gao/index.html" in page.url
+    assert page.get_attribute("html", "lang") == "zh-Hant" and page.text_content("h1#title") == "推動新時代地方人大工作高質量發展"
+    page.click("a.script-switch")
+    assert page.get_attribute("html", "lang") == "zh-Hans"
+    watched.open(f"search/index.html?q={QUERY}")
+    watched.wait_for_results()
+    page.click("a.script-switch")
+    page.wait_for_url("**/hant/search/index.html?q=*")
+    watched.wait_for_results()
+    assert page.text_content("#search-status") == "找到 7 篇文章"
+    assert set(page.eval_on_selector_all(".search-result mark", "ms => ms.map(m => m.textContent)")) == {"基層立法聯繫點"}
+    watched.shot("search-hant", full_page=True)
+
+
+def test_print_preview_shows_the_article_alone(watched: Watched) -> None:
+    page = watched.page
+    watched.open("articles/tui-dong-xin-shi-dai-di-fang-ren-da-gong-zuo-gao/index.html")
+    page.emulate_media(media="print")
+    hidden = page.evaluate("['.site-header', '.site-search', '.source', '.pager'].map(s => getComputedStyle(document.querySelector(s)).display)")
+    assert hidden == ["none"] * 4
+    watched.shot("print")
