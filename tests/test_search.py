@@ -128,7 +128,9 @@ def test_text_files_hold_title_authors_and_anchored_segments(edition, index) -> 
 
 
 def test_authors_have_pinyin_initials(index) -> None:
-    authors = {a[0]: a for a in arguments(index.files["search/authors.js"])[0]}
+    letter, entries = arguments(index.files["search/authors/t.js"])
+    authors = {a[0]: a for a in entries}
+    assert letter == "t" and all(a[2].startswith("t") for a in entries)
     name, initials, full, url, articles = authors["谭荣芳"]
     assert (initials, full, url) == ("trf", "tanrongfang", "authors/tan-rongfang/index.html")
     assert len(articles) == 1

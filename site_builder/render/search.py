@@ -21,8 +21,9 @@ Files (all below ``search/``), each a single function call:
   [[anchor, text], ...]})``: the text to verify a match on, rank it and show a
   snippet; loaded only for the articles a query ranks first. Segment 0 is the
   title, 1 the authors, 2… the entries of ``s``.
-- ``authors.js``: ``__searchAuthors([[name, initials, pinyin, url, [articles]]])``
-  for pinyin queries (``trf`` finds 谭荣芳) and the author cards of results.
+- ``authors/<letter>.js``: ``__searchAuthors(letter, [[name, initials, pinyin,
+  url, [articles]]])``, the authors whose pinyin starts with ``letter``, for
+  pinyin queries (``trf`` finds 谭荣芳) and their author cards.
 
 ``static/search.js`` reads them; the README ("Search") describes what matches.
 """
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -99,8 +101,8 @@ def bucket(bigram: str) -> int:
     return (ord(bigram[0]) * 131 + ord(bigram[1])) % BUCKETS
 
 
-def _number(value: int) -> str:
-    """``value`` in :data:`DIGITS`, most significant digit first: 5 → ``5``, 40 → ``F8``."""
+def _digits(value: int) -> str:
+    """``value`` in :data:`DIGITS`, most significant digit first: 5 → ``5``, 40 → ``x8``."""
     digits = DIGITS[value & 31]
     value >>= 5
     while value:
@@ -109,14 +111,22 @@ def _number(value: int) -> str:
     return digits
 
 
-def encode_postings(postings: Iterable[tuple[int, list[int]]]) -> str:
-    """(article, ascending segments) pairs, ascending by article, as text.
+SMALL_NUMBERS = tuple(_digits(value) for value in range(1024))
+"""The digits of the numbers most postings hold, computed once."""
+
+
+def _number(value: int) -> str:
+    return SMALL_NUMBERS[value] if value < len(SMALL_NUMBERS) else _digits(value)
+
+
+def encode_postings(postings: Iterable[tuple[int, list[int]]], previous: int = -1) -> str:
+    """(article, ascending segments) pairs, ascending by article, as text; ``previous``: the article before them.
 
     A new article is ``2 × (article − previous article) + 1`` followed by its
     first segment; each further segment of the same article is ``2 × (segment −
     previous segment)``. Most postings take one or two characters.
     """
-    out, previous = [], -1
+    out = []
     for article, segments in postings:
         out.append(_number(2 * (article - previous) + 1) + _number(segments[0]))
         out.extend(_number(2 * (b - a)) for a, b in zip(segments, segments[1:]))
@@ -162,7 +172,9 @@ def build_index(edition: Edition, shard_bytes: int = SHARD_BYTES) -> SearchIndex
     texts = [segments(article) for article in edition.articles]
     table = fold_table(text for article in texts for _, text in article)
     folds = translation(table)
-    keys: dict[str, list[tuple[int, list[int]]]] = {}
+    # Postings are encoded as they come: the index of a large edition stays a few bytes per posting in memory.
+    keys: dict[str, bytearray] = {}
+    last: dict[str, int] = {}
     files: dict[str, str] = {}
     count = 0
     for number, (article, parts) in enumerate(zip(edition.articles, texts)):
@@ -171,7 +183,8 @@ def build_index(edition: Edition, shard_bytes: int = SHARD_BYTES) -> SearchIndex
             for key in bigrams(text.translate(folds)):
                 found.setdefault(key, []).append(segment)
         for key, where in found.items():
-            keys.setdefault(key, []).append((number, where))
+            keys.setdefault(key, bytearray()).extend(encode_postings([(number, where)], last.get(key, -1)).encode())
+            last[key] = number
             count += len(where)
         files[f"{FOLDER}/texts/{number}.js"] = _call(
             "__searchText", number,
@@ -180,12 +193,14 @@ def build_index(edition: Edition, shard_bytes: int = SHARD_BYTES) -> SearchIndex
         )
     buckets: list[dict[str, str]] = [{} for _ in range(BUCKETS)]
     for key in sorted(keys):
-        buckets[bucket(key)][key] = encode_postings(keys[key])
+        buckets[bucket(key)][key] = keys[key].decode()
     starts, shards = _group(buckets, shard_bytes)
     for n, shard in enumerate(shards):
         files[f"{FOLDER}/shards/{n}.js"] = _call("__searchShard", n, shard)
     numbers = {id(article): n for n, article in enumerate(edition.articles)}
-    files[f"{FOLDER}/authors.js"] = _call("__searchAuthors", [author_entry(a, numbers) for a in edition.authors])
+    entries = [author_entry(a, numbers) for a in edition.authors]
+    for letter in string.ascii_lowercase:
+        files[f"{FOLDER}/authors/{letter}.js"] = _call("__searchAuthors", letter, [e for e in entries if e[2][:1] == letter])
     files[f"{FOLDER}/index.js"] = _call(
         "__searchIndex",
         {"articles": len(edition.articles), "buckets": BUCKETS, "starts": starts,

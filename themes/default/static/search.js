@@ -8,7 +8,7 @@
   var DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ$_";
   var INDEXED = /[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
   var PINYIN = /^[a-z]{2,}$/;
-  var BATCH = 20;
+  var BATCH = 10;
   var SNIPPET = 110;
   var SEGMENT = 65536;  // postings are numbers: article × SEGMENT + segment
 
@@ -24,7 +24,7 @@
     return say[name].replace(/\{(\w+)\}/g, function (all, key) { return values[key]; });
   }
 
-  var index = null, folding = null, shards = {}, texts = {}, folded = {}, postings = {}, authors = null;
+  var index = null, folding = null, shards = {}, texts = {}, folded = {}, postings = {}, authors = {};
   var loading = {};
   var value = {};
   for (var d = 0; d < DIGITS.length; d++) { value[DIGITS.charCodeAt(d)] = d; }
@@ -37,7 +37,7 @@
   };
   window.__searchShard = function (n, data) { shards[n] = data; };
   window.__searchText = function (n, data) { texts[n] = data; };
-  window.__searchAuthors = function (data) { authors = data; };
+  window.__searchAuthors = function (letter, data) { authors[letter] = data; };
 
   function load(path) {
     if (!loading[path]) {
@@ -116,7 +116,7 @@
   }
 
   function pinyinAuthors(term) {
-    return authors.filter(function (a) {
+    return authors[term[0]].filter(function (a) {
       return a[1] === term || (term.length >= 3 && a[2].indexOf(term) === 0);
     });
   }
@@ -281,7 +281,7 @@
       }
       var files = {};
       terms.forEach(function (t) { t.grams.forEach(function (g) { files["shards/" + shardOf(g) + ".js"] = true; }); });
-      if (terms.some(function (t) { return t.pinyin; })) { files["authors.js"] = true; }
+      terms.forEach(function (t) { if (t.pinyin) { files["authors/" + t.text[0] + ".js"] = true; } });
       return Promise.all(Object.keys(files).map(load)).then(function () {
         if (run !== current) { return; }
         showAuthors(terms);
@@ -335,6 +335,8 @@
     clearTimeout(timer);
     timer = setTimeout(function () { submit(input.value); }, 200);
   });
+  // The index's table is small and every query needs it: load it before the first one.
+  load("index.js").catch(function () {});
   var initial = new URLSearchParams(location.search).get("q");
   if (initial) {
     input.value = initial;

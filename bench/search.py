@@ -1,0 +1,110 @@
+"""Search at scale: index size, bytes a query loads and query time in Chromium, for a generated edition.
+
+Usage: .venv/bin/python bench/search.py [--articles 10000] [--repeat 5]
+
+The edition is made by ``bench/edition.py`` (the 24 articles copied over and
+over). Its search index is built as ``build`` builds it and put in place of the
+index of a site built from content/, so the search page is the real one; then
+each query runs in headless Chromium from disk (file://), first on a fresh
+page (loading every file it needs but the table the page loads at once) and
+again on the same page. Bytes are those
+of the search files the page loaded for that query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from edition import ROOT, make_edition
+
+from site_builder.config import load_config
+from site_builder.model import load_edition
+from site_builder.render import build
+from site_builder.render.incremental import BuildState
+from site_builder.render.search import FOLDER, build_index
+
+QUERIES = ("人大", "基层立法联系点", "全过程人民民主", "代表 监督", "聯繫群眾", "高质量发展", "选民登记", "trf", "周", "无此内容之词")
+"""Common and rare words, two terms, Traditional characters, pinyin initials, one character, no hit."""
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run"]
+
+RUN = "async q => { const t = performance.now(); await window.siteSearch(q); return performance.now() - t; }"
+"""One query on the search page, timed in the page: parsing, loading the files it needs, ranking, showing."""
+
+
+def measure(site: Path, repeat: int) -> list[tuple[str, int, int, float, float, str]]:
+    """(query, files, bytes, first ms, median again ms, status) per query of :data:`QUERIES`."""
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        for query in QUERIES:
+            page = browser.new_page()
+            loaded: list[Path] = []
+            page.on("request", lambda r: loaded.append(Path(unquote(urlsplit(r.url).path))))
+            page.goto((site / FOLDER / "index.html").as_uri())
+            page.wait_for_load_state("networkidle")  # the page loads the index's table before any query
+            loaded.clear()
+            first = page.evaluate(RUN, query)
+            files = [p for p in loaded if f"/{FOLDER}/" in p.as_posix()]
+            again = statistics.median(page.evaluate(RUN, query) for _ in range(repeat))
+            rows.append((query, len(files), sum(p.stat().st_size for p in files), first, again, page.text_content("#search-status")))
+            page.close()
+        browser.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5, help="repeated runs of each query on the same page")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (printed) to browse it")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-search-"))
+    try:
+        project = make_edition(work / "edition", args.articles)
+        start = time.perf_counter()
+        edition = load_edition(project / "content", load_config(project / "site.yml"))
+        loaded = time.perf_counter() - start
+        start = time.perf_counter()
+        index = build_index(edition)
+        indexed = time.perf_counter() - start
+        print(f"{len(edition.articles)} articles, {len(edition.authors)} authors: content read in {loaded:.1f} s, "
+              f"index built in {indexed:.1f} s, {index.postings:,} postings")
+        sizes: dict[str, list[int]] = {}
+        for name, text in index.files.items():
+            kind = name.split("/")[1] if name.count("/") > 1 else name.split("/")[-1]
+            sizes.setdefault(kind, []).append(len(text.encode("utf-8")))
+        for kind, found in sorted(sizes.items()):
+            print(f"  {kind:<10} {len(found):>6} files {sum(found) / 1e6:8.2f} MB  largest {max(found) / 1e3:8.1f} kB")
+        print(f"  {'total':<10} {len(index.files):>6} files {sum(map(sum, sizes.values())) / 1e6:8.2f} MB")
+
+        site = work / "site"
+        build(ROOT / "content", site, ROOT / "site.yml", BuildState())
+        shutil.rmtree(site / FOLDER / "shards")
+        shutil.rmtree(site / FOLDER / "texts")
+        for name, text in index.files.items():
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_text(text, "utf-8")
+        print(f"\n{'query':<16} {'files':>5} {'kB loaded':>10} {'first ms':>9} {'again ms':>9}  result")
+        for query, files, size, first, again, status in measure(site, args.repeat):
+            print(f"{query:<16} {files:>5} {size / 1e3:>10.1f} {first:>9.1f} {again:>9.1f}  {status}")
+        if args.keep:
+            print(f"\nkept: {(site / FOLDER / 'index.html').as_uri()}", file=sys.stderr)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
