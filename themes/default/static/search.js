@@ -6,8 +6,8 @@
   var base = self.dataset.index.replace(/index\.js$/, "");
   var root = self.dataset.root;
   var DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ$_";
-  var INDEXED = /[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
-  var PINYIN = /^[a-z]{2,}$/;
+  var INDEXED = /[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;  // a character of the index's keys: 人, a, 2
+  var PINYIN = /^[a-z]{2,}$/;  // a folded term that may be an author's pinyin: trf, tanrong
   var BATCH = 10;
   var SNIPPET = 110;
   var SEGMENT = 65536;  // postings are numbers: article × SEGMENT + segment
@@ -342,5 +342,6 @@
     input.value = initial;
     submit(initial);
   }
+  // For measuring a query in the page (bench/search.py): returns a promise settled when the results show.
   window.siteSearch = submit;
 })();
