@@ -18,6 +18,7 @@ from site_builder.convert.page import Page, read_page
 from site_builder.convert.topics import TAXONOMY_FILE, choose_topics, default_taxonomy, load_rules
 from site_builder.exceptions import InputError, Problem, ProblemsError
 from site_builder.fileio import atomic_write, digest
+from site_builder.progress import Progress
 from site_builder.scripts import DEFAULT_PROFILE, ScriptConverter
 from site_builder.slugs import person_slug, slugify, unique
 
@@ -58,11 +59,13 @@ def read_pages(seeds: Path, report: ConvertReport) -> list[Page]:
     if not files:
         raise InputError(Problem(seeds, "no seed pages (*.txt) in this folder"))
     pages = []
-    for path in files:
-        try:
-            pages.append(read_page(path))
-        except InputError as error:
-            report.failed_pages.append(error.problem)
+    with Progress("reading pages", len(files)) as progress:
+        for path in files:
+            try:
+                pages.append(read_page(path))
+            except InputError as error:
+                report.failed_pages.append(error.problem)
+            progress.advance()
     if not pages:
         raise ProblemsError("no seed page could be converted", report.failed_pages)
     return pages
@@ -151,7 +154,9 @@ def convert_seeds(
     report.furniture = edition.furniture
     report.articles = len(edition.articles)
     seen: dict[str, int] = {}
+    progress = Progress("writing articles", len(edition.articles))
     for article in edition.articles:
+        progress.advance()
         key = source_key(article)
         seen[key] = seen.get(key, 0) + 1
         if seen[key] > 1:  # the same author twice on one page
@@ -170,5 +175,6 @@ def convert_seeds(
         if traditional:
             text = traditional.convert_document(text)
         folder.write(key, slug, text, force, report)
+    progress.close()
     folder.save()
     return report
