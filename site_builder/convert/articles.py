@@ -17,6 +17,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 from importlib import resources
 
 import yaml
@@ -24,7 +25,7 @@ import yaml
 from site_builder.convert import layout
 from site_builder.convert.page import AUTHOR_LINE, NOTE_START, Block, Line, Page
 from site_builder.convert.repairs import Context, repair
-from site_builder.convert.text import HAN_RE, count_han, ends_sentence
+from site_builder.convert.text import HAN_RE, NOT_HAN_RE, count_han, ends_sentence
 
 DISPLAY = Context(keep_gaps=True)
 
@@ -219,12 +220,12 @@ class PageReader:
             else:
                 runs.append([i])
         removed: set[int] = set()
-        body_width = page.column_width
         for run in runs:
             chars = "".join(sorted(blocks[i].text for i in run))
             kind = self.known.box_labels.get(chars)
             if kind != "abstract":
                 continue
+            body_width = page.column_width
             box = self._box_before(blocks, run[0], body_width) or self._box_after(blocks, run[-1], body_width)
             if not box:
                 continue
@@ -314,8 +315,7 @@ class PageReader:
         where = f"{page.name} 第{orphans[0].first}–{orphans[-1].last}行"
         if self.articles:
             previous = self.articles[-1]
-            width = page.column_width
-            body = self._read_body(orphans, width, previous)
+            body = self._read_body(orphans, page, previous)
             previous.body += body
             previous.review.append(f"{where}位于本页第一个作者行之前，已接在上一页最后一篇文章之后，请核对")
         else:
@@ -324,17 +324,16 @@ class PageReader:
             article.review.append(f"{where}位于本页第一个作者行之前，已并入本页第一篇文章，请核对")
 
     def _read_article(self, page: Page, article: Article, blocks: list[Block]) -> None:
-        width = page.column_width
         blocks = self._take_note(article, blocks)
         if not article.title:
             blocks = self._take_sidebar_title(article, blocks)
         if not article.title and not any(layout.is_unwrapped(b) for b in blocks):
-            blocks = self._take_trailing_title(article, blocks, width)
+            blocks = self._take_trailing_title(article, blocks, page)
         if not article.title:
             article.review.append(
                 f"未在页面上找到标题（{article.page} 第{article.author_line}行起的文章），请补充 title"
             )
-        article.body = self._read_body(blocks, width, article)
+        article.body = self._read_body(blocks, page, article)
         article.last_line = max([article.last_line, article.author_line] + [b.last for b in blocks])
         self._check_sentences(article)
 
@@ -375,7 +374,7 @@ class PageReader:
                 return blocks
         return blocks
 
-    def _take_trailing_title(self, article: Article, blocks: list[Block], width: float) -> list[Block]:
+    def _take_trailing_title(self, article: Article, blocks: list[Block], page: Page) -> list[Block]:
         """The title is printed after the body, just before the next author line or the page end."""
         if not blocks or blocks[-1].kind != "text":
             return blocks
@@ -389,6 +388,7 @@ class PageReader:
             return blocks
         if cut == 0 and len(blocks) > 1 and not (ends_sentence(blocks[-2].text) or article.author_note):
             return blocks
+        width = page.column_width
         if len(title_lines) > 1 and any(layout.is_full(line, width) for line in title_lines):
             return blocks
         article.title = repair(layout.join_display_lines([line.text for line in title_lines], width), DISPLAY)
@@ -396,7 +396,7 @@ class PageReader:
         rest = last.lines[:cut]
         return blocks[:-1] + ([Block(rest)] if rest else [])
 
-    def _read_body(self, blocks: list[Block], fallback: float, article: Article) -> list[Paragraph | Heading]:
+    def _read_body(self, blocks: list[Block], page: Page, article: Article) -> list[Paragraph | Heading]:
         items: list[Paragraph | Heading] = []
         paragraph: list[Line] = []
         opening: Block | None = None  # the block that opened the current paragraph
@@ -411,6 +411,18 @@ class PageReader:
             paragraph, opening = [], None
 
         text_blocks = [b for b in blocks if b.kind == "text"]
+        position = {id(b): i for i, b in enumerate(text_blocks)}
+        widths: dict[int, float] = {}
+
+        def column_of(block: Block) -> Callable[[], float]:
+            def width() -> float:
+                if id(block) not in widths:
+                    near = layout.column_width(text_blocks, position[id(block)])
+                    widths[id(block)] = near or page.column_width
+                return widths[id(block)]
+
+            return width
+
         for index, block in enumerate(blocks):
             if block.kind == "title-break":
                 if paragraph and not ends_sentence(paragraph[-1].text):
@@ -423,7 +435,7 @@ class PageReader:
                 items.append(Heading(repair(block.text, DISPLAY), block.first, block.last))
                 previous = None
                 continue
-            width = layout.column_width(text_blocks, text_blocks.index(block), fallback)
+            column = column_of(block)
             if paragraph and previous is not None:
                 if across_title is not None:
                     joined_at = f"{repair(paragraph[-1].text)[-4:]}|{repair(block.lines[0].text)[:4]}"
@@ -435,7 +447,7 @@ class PageReader:
                     paragraph += block.lines
                     previous = block
                     continue
-                decision = layout.continues(previous, block, width, opening is previous)
+                decision = layout.continues(previous, block, column, opening is previous)
                 if decision.joins:
                     if not decision.certain:
                         article.review.append(
@@ -450,11 +462,11 @@ class PageReader:
             if (
                 nxt is not None
                 and nxt.kind == "text"
-                and layout.is_heading(block, width)
-                and not layout.continues(block, nxt, width, True).joins
+                and layout.is_heading(block, column)
+                and not layout.continues(block, nxt, column, True).joins
             ):
                 close()
-                text = layout.join_display_lines([line.text for line in block.lines], width)
+                text = layout.join_display_lines([line.text for line in block.lines], column())
                 items.append(Heading(repair(text, DISPLAY), block.first, block.last))
                 previous = None
                 continue
@@ -532,8 +544,8 @@ def _names_region(article: Article, abstract: Abstract) -> bool:
 
 
 def _bigrams(text: str) -> set[str]:
-    han = "".join(HAN_RE.findall(text))
-    return {han[i : i + 2] for i in range(len(han) - 1)}
+    han = NOT_HAN_RE.sub("", text)
+    return set(map(str.__add__, han, han[1:]))
 
 
 def account(pages: list[Page], articles: list[Article], furniture: list[Furniture]) -> str:

@@ -10,6 +10,7 @@ really end when a blank line may be either a paragraph end or a column break.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from site_builder.convert.page import Block, Line, typical_width
 from site_builder.convert.repairs import SPACED_RUN
@@ -31,9 +32,9 @@ WRAPPED_HEADING_RATIO = 0.7
 """A heading line at least this share of the column was wrapped, not set as a separate phrase."""
 
 
-def column_width(blocks: list[Block], index: int, fallback: float, window: int = 4) -> float:
-    """Typical width of the full lines near ``blocks[index]`` (the page's, if too few are near)."""
-    return typical_width(blocks[max(0, index - window) : index + window + 1], minimum=3) or fallback
+def column_width(blocks: list[Block], index: int, window: int = 4) -> float:
+    """Typical width of the full lines near ``blocks[index]``; 0 if too few are near."""
+    return typical_width(blocks[max(0, index - window) : index + window + 1], minimum=3)
 
 
 def is_full(line: Line, width: float, indented: bool = False) -> bool:
@@ -49,7 +50,8 @@ def is_full(line: Line, width: float, indented: bool = False) -> bool:
 
 def is_unwrapped(block: Block) -> bool:
     """True for blocks whose lines are whole paragraphs (the Markdown-like pages)."""
-    return any(line.width > UNWRAPPED_WIDTH for line in block.lines)
+    # A line's width is at most its length: most lines need no measuring.
+    return any(len(line.text) > UNWRAPPED_WIDTH and line.width > UNWRAPPED_WIDTH for line in block.lines)
 
 
 @dataclass(frozen=True)
@@ -60,17 +62,19 @@ class Join:
     certain: bool = True
 
 
-def continues(a: Block, b: Block, width: float, a_starts_paragraph: bool) -> Join:
+def continues(a: Block, b: Block, column: Callable[[], float], a_starts_paragraph: bool) -> Join:
     """Decide whether the paragraph in block ``a`` continues in block ``b``.
 
     ``a_starts_paragraph`` says that ``a`` begins a new paragraph, so its first
-    line is indented.
+    line is indented. ``column`` gives the column width; it is asked only when
+    the punctuation does not decide, as measuring it costs more than the rest.
     """
     last = a.lines[-1]
     if ends_sentence(a.text):  # the whole block: a last line may hold only a closing mark
         return Join(False)
     if is_unwrapped(a) or is_unwrapped(b):
         return Join(True)
+    width = column()
     single = len(a.lines) == 1
     if single and a_starts_paragraph and not is_full(last, width):
         if not is_full(last, width, indented=True) or strip_closers(last.text) != last.text:
@@ -88,15 +92,16 @@ def continues(a: Block, b: Block, width: float, a_starts_paragraph: bool) -> Joi
         return Join(False)  # a short line ending in a colon introduces what follows
     # A short last line without final punctuation: text is missing, or the OCR
     # cut the line short; the sentence still goes on in the next block.
-    return Join(not is_heading(a, width), certain=False)
+    return Join(not is_heading(a, column), certain=False)
 
 
-def is_heading(block: Block, width: float) -> bool:
-    """A subheading: one to four lines, none reaching the margin, no final punctuation."""
+def is_heading(block: Block, column: Callable[[], float]) -> bool:
+    """A subheading: one to four lines, none reaching the margin (``column`` wide), no final punctuation."""
     if len(block.lines) > HEADING_MAX_LINES or is_unwrapped(block):
         return False
     if any(mark in block.text for mark in SENTENCE_END + "；"):
         return False
+    width = column()
     return all(line.width < width - FULL_LINE_SLACK for line in block.lines)
 
 

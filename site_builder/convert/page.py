@@ -25,7 +25,7 @@ LABEL_CHARACTER = re.compile(r"^[\u3400-\u9fff]$")
 """A line of one Chinese character, as a vertical box label comes out: ``摘``."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     number: int
     text: str
@@ -33,10 +33,14 @@ class Line:
     """``text``, ``author``, ``heading`` (Markdown ``#``), or ``label`` (one character)."""
     level: int = 0
     """For ``heading`` lines, the number of ``#``."""
+    _width: float | None = field(default=None, repr=False, compare=False)
 
-    @cached_property
+    @property
     def width(self) -> float:
-        return display_width(self.text)
+        # Measured once, on demand (cached_property takes a lock on every read).
+        if self._width is None:
+            self._width = display_width(self.text)
+        return self._width
 
 
 @dataclass
@@ -112,10 +116,10 @@ def classify(number: int, raw: str) -> Line:
     text = raw.strip()
     if text.startswith("■"):
         return Line(number, text, "author")
-    heading = MARKDOWN_HEADING.match(text)
+    heading = MARKDOWN_HEADING.match(text) if text.startswith("#") else None
     if heading:
         return Line(number, heading["text"], "heading", len(heading["hashes"]))
-    if LABEL_CHARACTER.match(text):
+    if len(text) == 1 and LABEL_CHARACTER.match(text):
         return Line(number, text, "label")
     return Line(number, text)
 

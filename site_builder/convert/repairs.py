@@ -37,6 +37,9 @@ HALF_WIDTH_PERIOD = re.compile(f"(?<=[{HAN_RANGES}])\\.(?=[{HAN_RANGES}“]|$)")
 HALF_WIDTH_PARENTHESES = re.compile(r"\(([^()]*)\)")
 """A pair of half-width parentheses: ``(市)`` in ``7个县(市)人大``."""
 
+NEEDS_REPAIR = re.compile(r"[ ,:;!?.()]")
+"""Any character a repair acts on: a space or a half-width mark (``调研,提出``)."""
+
 MULTIPLE_SPACES = re.compile(r" {2,}")
 """Runs of spaces left between Latin words: ``a  b``."""
 
@@ -123,6 +126,8 @@ def tidy_spaces(text: str, context: Context) -> str:
 
 def repair(text: str, context: Context = Context()) -> str:
     """Run every registered repair over ``text`` in order."""
+    if not NEEDS_REPAIR.search(text):
+        return text  # most paragraphs: no space, no half-width mark, nothing to do
     for _, func in REPAIRS:
         text = func(text, context)
     return text

@@ -28,14 +28,13 @@ def is_han(char: str) -> bool:
     return bool(HAN_RE.match(char))
 
 
-_DROP_HAN = dict.fromkeys(
-    code for start, end in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)) for code in range(start, end + 1)
-)
+NOT_HAN_RE = re.compile(f"[^{HAN_RANGES}]+")
+"""Everything but Chinese characters: ``，“`` and ``2021`` in ``2021年，“两个”``."""
 
 
 def count_han(text: str) -> int:
-    """Number of Chinese characters in ``text`` (``str.translate`` runs in C, far faster than a regex)."""
-    return len(text) - len(text.translate(_DROP_HAN))
+    """Number of Chinese characters in ``text`` (deleting the rest with one regex is the fastest way in Python)."""
+    return len(NOT_HAN_RE.sub("", text))
 
 
 def display_width(line: str) -> float:
