@@ -67,3 +67,14 @@ def test_no_text_is_lost_and_no_spaced_characters_remain(edition) -> None:
         for item in article.body:
             assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff，。、]", item.text) or isinstance(item, Heading)
             assert not re.search(r"[\u4e00-\u9fff][,:;()]|[,:;()][\u4e00-\u9fff]", item.text)
+
+
+def test_pages_read_in_worker_processes_read_the_same(monkeypatch, edition) -> None:
+    from site_builder.convert import articles
+
+    monkeypatch.setattr(articles, "PARALLEL_FROM", 0)
+    parallel = read_edition([read_page(path) for path in PAGES])
+    assert [reading(a) for a in parallel.articles] == [reading(a) for a in edition.articles]
+    assert [(a.abstract, a.column, a.series) for a in parallel.articles] == [
+        (a.abstract, a.column, a.series) for a in edition.articles
+    ]

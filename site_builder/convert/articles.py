@@ -14,6 +14,8 @@ One pass over the whole edition, page by page, in file order:
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -180,37 +182,42 @@ def parse_authors(line: Line) -> tuple[list[str], str, list[str]]:
     return names, repair(region), review
 
 
+@dataclass
+class PageReading:
+    """What one page holds, read without looking at the other pages."""
+
+    articles: list[Article] = field(default_factory=list)
+    furniture: list[Furniture] = field(default_factory=list)
+    abstracts: list[Abstract] = field(default_factory=list)
+    column: str = ""
+    series: str = ""
+    lead: Article | None = None
+    """Text before the page's first author line (its ``body`` and ``review``), if any."""
+
+
 class PageReader:
-    """Reads the articles of one page; keeps the state that runs from page to page."""
+    """Reads the articles of one page at a time; pages are independent, so they may be read in parallel."""
 
     def __init__(self, known: KnownFurniture):
         self.known = known
-        self.column = ""
-        self.series = ""
-        self.articles: list[Article] = []
-        self.furniture: list[Furniture] = []
-        self.abstracts: list[Abstract] = []
 
     # -- furniture and boxes -------------------------------------------------
 
-    def _strip_furniture(self, page: Page) -> list[Block]:
+    def _strip_furniture(self, page: Page, reading: PageReading) -> list[Block]:
         kept: list[Block] = []
-        column = series = ""
         for block in page.blocks:
             key = block.key()
             if block.kind == "text" and key in self.known.columns:
-                column = column or repair(block.text, DISPLAY)
-                self.furniture.append(Furniture(page.name, block.first, "column", block.text))
+                reading.column = reading.column or repair(block.text, DISPLAY)
+                reading.furniture.append(Furniture(page.name, block.first, "column", block.text))
             elif block.kind == "text" and key in self.known.banners:
-                series = series or self.known.banners[key]
-                self.furniture.append(Furniture(page.name, block.first, "series", block.text.replace("\n", " / ")))
+                reading.series = reading.series or self.known.banners[key]
+                reading.furniture.append(Furniture(page.name, block.first, "series", block.text.replace("\n", " / ")))
             else:
                 kept.append(block)
-        self.column = column or self.column
-        self.series = series or self.series
         return kept
 
-    def _lift_boxes(self, page: Page, blocks: list[Block]) -> list[Block]:
+    def _lift_boxes(self, page: Page, blocks: list[Block], reading: PageReading) -> list[Block]:
         """Take labelled boxes (the abstract) out of the flow of the page."""
         labels = [i for i, b in enumerate(blocks) if b.kind == "label"]
         runs: list[list[int]] = []
@@ -233,9 +240,9 @@ class PageReader:
             removed.update(box)
             box_blocks = [blocks[i] for i in box]
             text = self._read_box(box_blocks)
-            self.abstracts.append(Abstract(page.name, text, box_blocks[0].first, box_blocks[-1].last))
+            reading.abstracts.append(Abstract(page.name, text, box_blocks[0].first, box_blocks[-1].last))
             label = "".join(blocks[i].text for i in run)
-            self.furniture.append(Furniture(page.name, blocks[run[0]].first, "label", label))
+            reading.furniture.append(Furniture(page.name, blocks[run[0]].first, "label", label))
         for i, block in enumerate(blocks):
             if block.kind == "label" and i not in removed:
                 block.lines[0].kind = "text"  # a lone character that is text after all
@@ -275,8 +282,9 @@ class PageReader:
 
     # -- articles --------------------------------------------------------------
 
-    def read(self, page: Page) -> None:
-        blocks = self._lift_boxes(page, self._strip_furniture(page))
+    def read(self, page: Page) -> PageReading:
+        reading = PageReading()
+        blocks = self._lift_boxes(page, self._strip_furniture(page, reading), reading)
         segments: list[tuple[Article, list[Block]]] = []
         orphans: list[Block] = []
         pending_title: Block | None = None
@@ -284,7 +292,6 @@ class PageReader:
             if block.kind == "author":
                 authors, region, review = parse_authors(block.lines[0])
                 article = Article(page.name, block.first, authors, region, review=review)
-                article.column, article.series = self.column, self.series
                 article.first_line = pending_title.first if pending_title else block.first
                 if pending_title is not None:
                     article.title = repair(pending_title.text, DISPLAY)
@@ -292,36 +299,23 @@ class PageReader:
                 segments.append((article, []))
             elif block.kind == "heading" and block.lines[0].level == 1:
                 if pending_title is not None:
-                    self._orphan_title(pending_title, segments, orphans)
+                    (segments[-1][1] if segments else orphans).append(pending_title)
                 pending_title = block
             elif segments:
                 segments[-1][1].append(block)
             else:
                 orphans.append(block)
         if pending_title is not None:
-            self._orphan_title(pending_title, segments, orphans)
+            # A ``#`` title with no author line after it stays in the text as a heading.
+            (segments[-1][1] if segments else orphans).append(pending_title)
         if orphans:
-            self._place_orphans(page, orphans, segments)
+            reading.lead = Article(page.name, orphans[0].first, [], "")
+            reading.lead.body = self._read_body(orphans, page, reading.lead)
+            reading.lead.last_line = orphans[-1].last
         for article, segment in segments:
             self._read_article(page, article, segment)
-            self.articles.append(article)
-
-    def _orphan_title(self, title: Block, segments: list, orphans: list[Block]) -> None:
-        """A ``#`` title with no author line after it stays in the text as a heading."""
-        (segments[-1][1] if segments else orphans).append(title)
-
-    def _place_orphans(self, page: Page, orphans: list[Block], segments: list) -> None:
-        """Text before the first author line continues the previous page's last article."""
-        where = f"{page.name} 第{orphans[0].first}–{orphans[-1].last}行"
-        if self.articles:
-            previous = self.articles[-1]
-            body = self._read_body(orphans, page, previous)
-            previous.body += body
-            previous.review.append(f"{where}位于本页第一个作者行之前，已接在上一页最后一篇文章之后，请核对")
-        else:
-            article, segment = segments[0]
-            segment[:0] = orphans
-            article.review.append(f"{where}位于本页第一个作者行之前，已并入本页第一篇文章，请核对")
+            reading.articles.append(article)
+        return reading
 
     def _read_article(self, page: Page, article: Article, blocks: list[Block]) -> None:
         blocks = self._take_note(article, blocks)
@@ -564,17 +558,69 @@ def account(pages: list[Page], articles: list[Article], furniture: list[Furnitur
     return "".join(sorted(char for char in missing.elements() if HAN_RE.match(char)))
 
 
+PARALLEL_FROM = 1_000_000
+"""Characters of OCR text from which reading pages in worker processes pays for starting them."""
+
+_pages: list[Page] = []
+_reader: PageReader | None = None
+
+
+def _read_one(index: int) -> PageReading:
+    """Read page ``index`` in a worker (forked: the pages and the reader come with the process)."""
+    assert _reader is not None
+    return _reader.read(_pages[index])
+
+
+def read_pages_in_parallel(reader: PageReader, pages: list[Page]) -> list[PageReading]:
+    """Each page's reading, in page order; on two or more cores, in worker processes for a large edition."""
+    global _pages, _reader
+    size = sum(len(line.text) for page in pages for line in page.lines)
+    workers = min(len(pages), os.cpu_count() or 1)
+    if workers < 2 or size < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return [reader.read(page) for page in pages]
+    _pages, _reader = pages, reader
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_read_one, range(len(pages)), chunksize=max(1, len(pages) // (workers * 4)))
+    finally:
+        _pages, _reader = [], None
+
+
 def read_edition(pages: list[Page]) -> Edition:
     known = KnownFurniture.load()
     known.learn(pages)
-    reader = PageReader(known)
-    for page in pages:
-        reader.read(page)
-    assign_abstracts(reader.articles, reader.abstracts)
-    lost = account(pages, reader.articles, reader.furniture)
-    if lost and reader.articles:
-        reader.articles[-1].review.append(f"转换时有 {len(lost)} 个字未能归位：{lost[:40]}，请对照原文")
-    return Edition(reader.articles, reader.furniture)
+    articles: list[Article] = []
+    furniture: list[Furniture] = []
+    abstracts: list[Abstract] = []
+    column = series = ""
+    for page, reading in zip(pages, read_pages_in_parallel(PageReader(known), pages)):
+        # Column and series run on from page to page until a page prints others.
+        column, series = reading.column or column, reading.series or series
+        for article in reading.articles:
+            article.column, article.series = column, series
+        if reading.lead is not None:
+            _place_lead(page, reading.lead, articles, reading.articles)
+        articles += reading.articles
+        furniture += reading.furniture
+        abstracts += reading.abstracts
+    assign_abstracts(articles, abstracts)
+    lost = account(pages, articles, furniture)
+    if lost and articles:
+        articles[-1].review.append(f"转换时有 {len(lost)} 个字未能归位：{lost[:40]}，请对照原文")
+    return Edition(articles, furniture)
+
+
+def _place_lead(page: Page, lead: Article, before: list[Article], on_page: list[Article]) -> None:
+    """Text before a page's first author line continues the previous page's last article."""
+    where = f"{page.name} 第{lead.first_line}–{lead.last_line}行"
+    if before:
+        before[-1].body += lead.body
+        before[-1].review += lead.review
+        before[-1].review.append(f"{where}位于本页第一个作者行之前，已接在上一页最后一篇文章之后，请核对")
+    else:
+        on_page[0].body[:0] = lead.body
+        on_page[0].review += lead.review
+        on_page[0].review.append(f"{where}位于本页第一个作者行之前，已并入本页第一篇文章，请核对")
 
 
 __all__ = ["Article", "Edition", "Heading", "Paragraph", "read_edition", "count_han"]
