@@ -119,8 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
             "one zip named after the edition and its date; unpacked anywhere, its index.html works from disk."
         ),
     )
-    bundle.add_argument("--content", type=Path, default=Path("content"), help="the Markdown edition (default: content/)")
-    bundle.add_argument("--config", type=Path, default=Path("site.yml"), help="site configuration (default: site.yml)")
+    _project_arguments(bundle, out=False)
     bundle.add_argument("--out", type=Path, help="the zip file, or a folder for it (default: dist/<edition>-<date>.zip)")
     bundle.set_defaults(run=_bundle)
 
