@@ -41,8 +41,10 @@ AUTHORS = tuple(surname + given for given in GIVEN_NAMES for surname in SURNAMES
 REGIONS = tuple(p.short for p in PROVINCES[:30])
 """30 provinces by their short names, as printed after the authors."""
 
-TOPICS = tuple(t["key"] for t in yaml.safe_load((ROOT / "content" / "topics.yml").read_text("utf-8"))["topics"])
-"""The 12 topic keys of content/topics.yml."""
+TOPIC_NAMES = {t["key"]: t["name"] for t in yaml.safe_load((ROOT / "content" / "topics.yml").read_text("utf-8"))["topics"]}
+"""The 12 topics of content/topics.yml: key → name."""
+
+TOPICS = tuple(TOPIC_NAMES)
 
 
 @dataclass(frozen=True)

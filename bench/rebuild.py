@@ -4,49 +4,21 @@ Usage: .venv/bin/python bench/rebuild.py [--articles 10000] [--repeat 3]
 
 Each build runs `site-builder build` in a process of its own, as an editor
 would, and reports its wall time; the medians are printed with the largest
-peak memory (maximum resident set) of the builds of each kind.
+peak memory of the builds of each kind. ``run.py`` measures the same beside
+Hugo and Pelican.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+import measure
 from edition import make_edition
-
-
-BUILD = """
-import sys, threading
-from site_builder.cli import main
-# Copying the edition for each script recurses along the chain of previous/next
-# articles: a deep stack for a large edition.
-sys.setrecursionlimit(1_000_000)
-threading.stack_size(1 << 30)
-thread = threading.Thread(target=lambda: setattr(thread, "status", main(["build"])))
-thread.start()
-thread.join()
-sys.exit(getattr(thread, "status", 1))
-"""
-"""``site-builder build``, on a stack deep enough for a large edition."""
-
-
-def timed_build(project: Path) -> tuple[float, int]:
-    """Seconds and peak memory (MB) of one build of ``project``."""
-    start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", BUILD], cwd=project, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        raise SystemExit(f"the build failed with status {process.returncode}")
-    return seconds, usage.ru_maxrss // 1024
 
 
 def main() -> None:
@@ -55,24 +27,25 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-rebuild-"))
+    build = measure.site_builder("build")
     try:
         project = make_edition(work, args.articles)
         article = sorted((project / "content").glob("*.md"))[args.articles // 2]
-        results: dict[str, list[tuple[float, int]]] = {"cold build": [], "no change": [], "one article edited": []}
+        results: dict[str, list[measure.Sample]] = {"cold build": [], "no change": [], "one article edited": []}
         for run in range(args.repeat):
             shutil.rmtree(project / "public", ignore_errors=True)
             shutil.rmtree(project / ".cache", ignore_errors=True)
-            results["cold build"].append(timed_build(project))
+            results["cold build"].append(measure.run(build, project))
             time.sleep(2.1)  # past the window in which a file may change without its stat changing
-            results["no change"].append(timed_build(project))
-            text = article.read_text("utf-8")
-            article.write_text(text.replace("\n\n", f"\n\n（第{run}次订正）", 1), "utf-8")
-            results["one article edited"].append(timed_build(project))
+            results["no change"].append(measure.run(build, project))
+            measure.edit(article, f"（第{run}次订正）")
+            results["one article edited"].append(measure.run(build, project))
         print(f"{args.articles} articles, median of {args.repeat} runs")
         print(f"{'':20} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MB':>8}")
         for name, runs in results.items():
-            times = [t for t, _ in runs]
-            print(f"{name:20} {statistics.median(times):9.2f} {min(times):7.2f} {max(times):7.2f} {max(m for _, m in runs):8d}")
+            times = [r.seconds for r in runs]
+            peak = max(r.peak_mb for r in runs)
+            print(f"{name:20} {statistics.median(times):9.2f} {min(times):7.2f} {max(times):7.2f} {peak:8.0f}")
     finally:
         shutil.rmtree(work)
 

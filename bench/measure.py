@@ -1,0 +1,145 @@
+"""Timing a command with the peak memory of its process tree, editing an article, waiting for a page to change."""
+
+from __future__ import annotations
+
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+SITE_BUILDER = """
+import sys
+from site_builder.cli import main
+# Copying the edition for a script recurses along the chain of previous/next
+# articles: deep for a large edition.
+sys.setrecursionlimit(1_000_000)
+sys.exit(main(sys.argv[1:]))
+"""
+"""``site-builder`` with a recursion limit fit for a large edition; run with :func:`deep_stack`."""
+
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+SAMPLE_EVERY = 0.02
+"""Seconds between two samples of the process tree's memory."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    seconds: float
+    peak_mb: float
+
+
+def site_builder(*args: str) -> list[str]:
+    """The command line of ``site-builder args`` in this Python."""
+    return [sys.executable, "-c", SITE_BUILDER, *args]
+
+
+def deep_stack() -> None:
+    """In the child before it starts: a main-thread stack as deep as the recursion limit needs."""
+    hard = resource.getrlimit(resource.RLIMIT_STACK)[1]
+    wanted = 1 << 30
+    resource.setrlimit(resource.RLIMIT_STACK, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants (0 once it is gone)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * PAGE_SIZE
+            for task in os.listdir(f"/proc/{current}/task"):
+                pending.extend(map(int, Path(f"/proc/{current}/task/{task}/children").read_text().split()))
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended while being read
+    return total
+
+
+def run(command: Sequence[str], cwd: Path) -> Sample:
+    """Run ``command`` in ``cwd`` to its end; wall seconds and peak memory of its process tree.
+
+    The peak is the larger of the tree's resident memory sampled every
+    :data:`SAMPLE_EVERY` seconds (workers running side by side add up) and the
+    kernel's maximum resident set of the process and the children it waited
+    for (a peak between two samples).
+    """
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors, preexec_fn=deep_stack)
+        peak, done = [0], threading.Event()
+
+        def sample() -> None:
+            while not done.wait(SAMPLE_EVERY):
+                peak[0] = max(peak[0], tree_rss(process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            errors.seek(0)
+            tail = errors.read().decode("utf-8", "replace")[-3000:]
+            raise RuntimeError(f"{' '.join(command[:3])} … failed with status {process.returncode} in {cwd}:\n{tail}")
+    return Sample(seconds, max(peak[0], usage.ru_maxrss * 1024) / 1e6)
+
+
+def edit(path: Path, marker: str) -> None:
+    """Put ``marker`` at the start of the article's first paragraph (the first blank line ends the metadata)."""
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("\n\n", f"\n\n{marker}", 1), "utf-8")
+
+
+def wait_for(page: Path, marker: str, timeout: float) -> float | None:
+    """Seconds until ``page`` holds ``marker`` (polled in a tight loop), or ``None`` after ``timeout``."""
+    start, seen = time.perf_counter(), None
+    needle = marker.encode("utf-8")
+    while time.perf_counter() - start < timeout:
+        try:
+            stat = page.stat()
+            if (stat.st_ino, stat.st_mtime_ns, stat.st_size) != seen:
+                seen = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+                if needle in page.read_bytes():
+                    return time.perf_counter() - start
+        except OSError:
+            pass  # between the old file and the new one
+        time.sleep(0.001)
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_served(url: str, process: subprocess.Popen, timeout: float) -> None:
+    """Return once ``url`` answers; raise if the server ends or ``timeout`` passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server ended with status {process.returncode} before serving {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.5)
+    raise RuntimeError(f"nothing served at {url} after {timeout:.0f} s")
+
+
+def spread(values: Sequence[float], digits: int = 2) -> str:
+    """``median (min–max)`` of ``values``, or the one value."""
+    if len(values) == 1:
+        return f"{values[0]:.{digits}f}"
+    return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}–{max(values):.{digits}f})"

@@ -1,0 +1,278 @@
+"""site-builder side by side with Hugo and Pelican on a generated edition, plus scaling, converter and search figures.
+
+Usage: .venv/bin/python bench/run.py [--articles 10000] [--runs 3] [--quick] [--scaling [1000,5000,10000,30000]]
+                                     [--no-peers] [--skip-serve] [--skip-convert] [--skip-search] [--both-scripts]
+
+It generates the edition (``edition.py``: articles of about 3,600 characters,
+300 authors, 12 topics, 30 regions) as site-builder content and as Hugo and
+Pelican projects (``peers/``), installs Hugo and Pelican into
+``bench/.venv-peers`` the first time, and measures, ``--runs`` times each:
+
+- cold build: no output and no cache (site-builder's ``.cache/`` removed,
+  Pelican's content cache neither read nor written);
+- re-run after editing one article: site-builder with its build cache, Hugo
+  as it always runs (no cache between runs), Pelican with its content cache;
+- a rebuild with nothing changed (site-builder);
+- serve: from saving an edit to the article's page being written, in
+  ``site-builder serve`` and ``hugo server`` (pages rendered to disk);
+
+with the wall time and the peak memory of each build's process tree. The
+table shows median (min–max) and site-builder's median divided by each peer's.
+``--scaling`` adds cold builds of site-builder at several sizes, and the
+converter (``convert.py``) and search (``search.py``) benchmarks run last.
+Progress goes to stderr, the report to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import measure
+import peers
+from edition import ROOT, generate, make_edition
+from measure import Sample, spread
+
+BENCH = Path(__file__).resolve().parent
+SCALING = (1_000, 5_000, 10_000, 30_000)
+TOOLS = ("site-builder", "Hugo", "Pelican")
+
+ROWS = (
+    ("cold build, s", "cold", "seconds", "≤ 1 × Hugo, ≤ 0.25 × Pelican"),
+    ("cold build, peak MB", "cold", "peak_mb", "≤ 0.33 × Hugo"),
+    ("re-run after one edit, s", "edit", "seconds", "< 1 s"),
+    ("re-run after one edit, peak MB", "edit", "peak_mb", ""),
+    ("rebuild, nothing changed, s", "same", "seconds", "< 0.5 s"),
+    ("serve: edit → page written, s", "serve", "seconds", "< 0.3 s"),
+)
+"""The table: label, measure, field of :class:`measure.Sample`, target."""
+
+Results = dict[str, dict[str, list[Sample]]]
+
+
+def note(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def machine() -> str:
+    """Cores, memory, CPU model and load average, for the report."""
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.machine())
+    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return (f"{len(os.sched_getaffinity(0))} cores ({model}), {memory / 1e6:.0f} GB, "
+            f"load average {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
+
+
+def revision() -> str:
+    """The commit measured, and whether the working tree's site_builder/ differs from it."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    changed = subprocess.run(["git", "status", "--porcelain", "--", "site_builder", "themes"], cwd=ROOT,
+                             capture_output=True, text=True).stdout.strip()
+    return head + (" with uncommitted changes in site_builder/ or themes/" if changed else "")
+
+
+def pages(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html"))
+
+
+class Bench:
+    """The measurements of one edition, gathered in :attr:`results`."""
+
+    def __init__(self, runs: int, slug: str):
+        self.runs, self.slug = runs, slug
+        self.results: Results = {tool: {} for tool in TOOLS}
+        self.pages: dict[str, int] = {}
+        self.failures: dict[str, str] = {}
+        self.edits = 0
+
+    def record(self, tool: str, kind: str, sample: Sample) -> None:
+        self.results[tool].setdefault(kind, []).append(sample)
+        note(f"  {tool:<12} {kind:<6} {sample.seconds:8.2f} s {sample.peak_mb:8.0f} MB")
+
+    def marker(self) -> str:
+        """A new phrase for the next edit, found in the page once it is rebuilt."""
+        self.edits += 1
+        return f"（第{self.edits}次订正）"
+
+    def site_builder(self, project: Path) -> None:
+        article = project / "content" / f"{self.slug}.md"
+        for _ in range(self.runs):
+            peers.clean(project, "public", ".cache")
+            self.record("site-builder", "cold", measure.run(measure.site_builder("build"), project))
+            time.sleep(2.1)  # past the window in which a file may change without its stat changing
+            self.record("site-builder", "same", measure.run(measure.site_builder("build"), project))
+            measure.edit(article, self.marker())
+            self.record("site-builder", "edit", measure.run(measure.site_builder("build"), project))
+        self.pages["site-builder"] = pages(project / "public")
+
+    def hugo(self, project: Path, binary: Path) -> None:
+        command = [str(binary), "--quiet", "--cacheDir", str(project / ".hugo-cache")]
+        for _ in range(self.runs):
+            peers.clean(project, "public", "resources", ".hugo-cache")
+            self.record("Hugo", "cold", measure.run(command, project))
+        self.pages["Hugo"] = pages(project / "public")
+        for _ in range(self.runs):
+            measure.edit(project / "content" / "articles" / f"{self.slug}.md", self.marker())
+            self.record("Hugo", "edit", measure.run(command, project))
+
+    def pelican(self, project: Path, binary: Path) -> None:
+        command = [str(binary), "-q", "-s", "pelicanconf.py"]
+        for _ in range(self.runs):
+            peers.clean(project, "output", "cache")
+            self.record("Pelican", "cold", measure.run([*command, "-e", "CACHE_CONTENT=false", "LOAD_CONTENT_CACHE=false"], project))
+        self.pages["Pelican"] = pages(project / "output")
+        measure.run(command, project)  # writes the content cache the re-runs read
+        for _ in range(self.runs):
+            measure.edit(project / "content" / f"{self.slug}.md", self.marker())
+            self.record("Pelican", "edit", measure.run(command, project))
+
+    def serve(self, tool: str, command: list[str], project: Path, source: Path, page: Path) -> None:
+        """Start the server, then edit ``source`` ``runs`` times, each time until ``page`` shows the edit."""
+        port = measure.free_port()
+        server = subprocess.Popen([*command, "--port", str(port)], cwd=project, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, preexec_fn=measure.deep_stack)
+        try:
+            measure.wait_until_served(f"http://127.0.0.1:{port}/", server, timeout=1800)
+            time.sleep(1)  # the watcher settles after the first build
+            for _ in range(self.runs):
+                marker = self.marker()
+                measure.edit(source, marker)
+                seconds = measure.wait_for(page, marker, timeout=120)
+                if seconds is None:
+                    raise RuntimeError(f"{tool}: the page did not change within 120 s of the edit")
+                self.record(tool, "serve", Sample(seconds, 0))
+                time.sleep(1)
+        finally:
+            server.terminate()
+            server.wait(30)
+
+    def attempt(self, tool: str, what: str, step, *args) -> None:
+        """Run one tool's measurements; a failure is reported in the table rather than ending the benchmark."""
+        try:
+            step(*args)
+        except (RuntimeError, subprocess.CalledProcessError) as error:
+            self.failures[f"{tool} {what}"] = str(error).strip().splitlines()[-1][:300]
+            note(f"  {tool} {what} failed: {error}")
+
+
+def table(bench: Bench, versions: dict[str, str]) -> str:
+    """The comparison: one row per measure, a column per tool, the ratios and the targets."""
+    names = {"site-builder": "site-builder", "Hugo": f"Hugo {versions.get('hugo', '')}",
+             "Pelican": f"Pelican {versions.get('pelican', '')}"}
+    tools = [tool for tool in TOOLS if any(bench.results[tool].values())]
+    head = f"{'':32}" + "".join(f"{names[t]:>24}" for t in tools)
+    ratios = [t for t in tools if t != "site-builder"]
+    head += "".join(f"{'÷ ' + t:>12}" for t in ratios) + "   target"
+    lines = [head]
+    for label, kind, field, target in ROWS:
+        values = {t: [getattr(s, field) for s in bench.results[t].get(kind, [])] for t in tools}
+        if not any(values.values()) or (field == "peak_mb" and kind == "serve"):
+            continue
+        digits = 0 if field == "peak_mb" else 2
+        line = f"{label:32}" + "".join(f"{spread(values[t], digits) if values[t] else '–':>24}" for t in tools)
+        mine = values.get("site-builder")
+        for peer in ratios:
+            ratio = statistics.median(mine) / statistics.median(values[peer]) if mine and values[peer] else None
+            line += f"{ratio:>12.2f}" if ratio else f"{'–':>12}"
+        lines.append(line + f"   {target}")
+    lines.append(f"{'HTML pages':32}" + "".join(f"{bench.pages.get(t, 0):>24,}" for t in tools))
+    lines += [f"failed: {what}: {why}" for what, why in bench.failures.items()]
+    return "\n".join(lines)
+
+
+def scaling(work: Path, sizes: list[int], runs: int, scripts: tuple[str, ...]) -> str:
+    """Cold builds of site-builder at each size: time and peak memory, in all and per article."""
+    lines = [f"{'articles':>9} {'cold build s':>22} {'peak MB':>9} {'ms/article':>11} {'MB/1000 art.':>13}"]
+    for size in sizes:
+        project = make_edition(work / f"scale-{size}", size, scripts)
+        samples = []
+        for _ in range(runs):
+            peers.clean(project, "public", ".cache")
+            samples.append(measure.run(measure.site_builder("build"), project))
+            note(f"  scaling {size}: {samples[-1].seconds:.2f} s {samples[-1].peak_mb:.0f} MB")
+        seconds = [s.seconds for s in samples]
+        peak = max(s.peak_mb for s in samples)
+        lines.append(f"{size:>9,} {spread(seconds):>22} {peak:>9.0f} {statistics.median(seconds) / size * 1e3:>11.2f} "
+                     f"{peak / size * 1e3:>13.1f}")
+        shutil.rmtree(project)
+    return "\n".join(lines)
+
+
+def other_bench(script: str, *args: str) -> str:
+    """The report of another benchmark of this folder, run as it is."""
+    done = subprocess.run([sys.executable, str(BENCH / script), *args], cwd=ROOT, capture_output=True, text=True)
+    return done.stdout.rstrip() + (f"\n{script} failed: {done.stderr.strip()[-500:]}" if done.returncode else "")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measure; the table shows median (min–max)")
+    parser.add_argument("--quick", action="store_true", help="one run of each measure, no converter and search figures")
+    parser.add_argument("--scaling", nargs="?", const=",".join(map(str, SCALING)), default="",
+                        help="also cold-build site-builder at these sizes (default 1000,5000,10000,30000)")
+    parser.add_argument("--no-peers", action="store_true", help="site-builder only: neither install nor run Hugo and Pelican")
+    parser.add_argument("--skip-serve", action="store_true")
+    parser.add_argument("--skip-convert", action="store_true")
+    parser.add_argument("--skip-search", action="store_true")
+    parser.add_argument("--both-scripts", action="store_true", help="build site-builder's edition in zh-Hans and zh-Hant")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (printed)")
+    args = parser.parse_args()
+    runs = 1 if args.quick else args.runs
+    scripts = ("zh-Hans", "zh-Hant") if args.both_scripts else ("zh-Hans",)
+
+    print(f"machine: {machine()} (at start)")
+    print(f"site-builder: commit {revision()}; Python {platform.python_version()}")
+    work = Path(tempfile.mkdtemp(prefix="bench-run-"))
+    try:
+        found = None if args.no_peers else peers.install()
+        note(f"writing the edition of {args.articles:,} articles in {work}")
+        articles = list(generate(args.articles))
+        slug = articles[len(articles) // 2].slug
+        bench = Bench(runs, slug)
+        project = make_edition(work / "site-builder", args.articles, scripts)
+        bench.attempt("site-builder", "build", bench.site_builder, project)
+        if not args.skip_serve:
+            bench.attempt("site-builder", "serve", bench.serve, "site-builder", measure.site_builder("serve"), project,
+                          project / "content" / f"{slug}.md", project / "public" / "articles" / slug / "index.html")
+        if found:
+            hugo = peers.write_hugo(work / "hugo", articles)
+            pelican = peers.write_pelican(work / "pelican", articles)
+            del articles
+            bench.attempt("Hugo", "build", bench.hugo, hugo, found.hugo)
+            if not args.skip_serve:
+                bench.attempt("Hugo", "server", bench.serve, "Hugo", [str(found.hugo), "server", "--bind", "127.0.0.1",
+                              "--cacheDir", str(hugo / ".hugo-cache")], hugo,
+                              hugo / "content" / "articles" / f"{slug}.md", hugo / "public" / "articles" / slug / "index.html")
+            bench.attempt("Pelican", "build", bench.pelican, pelican, found.pelican)
+        print(f"\n{args.articles:,} articles, {'both scripts' if args.both_scripts else 'one script'}, "
+              f"median (min–max) of {runs} run{'s' * (runs > 1)}; ratios are site-builder's median ÷ the peer's")
+        print(table(bench, found.versions if found else {}))
+        if args.scaling:
+            print("\nscaling: site-builder cold builds")
+            print(scaling(work, [int(size) for size in args.scaling.split(",")], runs, scripts))
+        if not (args.quick or args.skip_convert):
+            print("\nconverter (bench/convert.py):")
+            print(other_bench("convert.py", "--sizes", "1,2,4,8", "--repeat", str(runs)))
+        if not (args.quick or args.skip_search):
+            print(f"\nsearch (bench/search.py --articles {args.articles}):")
+            print(other_bench("search.py", "--articles", str(args.articles)))
+        print(f"\nmachine: {machine()} (at end)")
+    finally:
+        if args.keep:
+            note(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
