@@ -36,6 +36,8 @@ SAMPLE_EVERY = 0.02
 class Sample:
     seconds: float
     peak_mb: float
+    cpu_seconds: float = 0.0
+    """User and system time of the process and the children it waited for: what the load of others does not stretch."""
 
 
 def site_builder(*args: str) -> list[str]:
@@ -92,7 +94,7 @@ def run(command: Sequence[str], cwd: Path) -> Sample:
             errors.seek(0)
             tail = errors.read().decode("utf-8", "replace")[-3000:]
             raise RuntimeError(f"{' '.join(command[:3])} … failed with status {process.returncode} in {cwd}:\n{tail}")
-    return Sample(seconds, max(peak[0], usage.ru_maxrss * 1024) / 1e6)
+    return Sample(seconds, max(peak[0], usage.ru_maxrss * 1024) / 1e6, usage.ru_utime + usage.ru_stime)
 
 
 def edit(path: Path, marker: str) -> None:
