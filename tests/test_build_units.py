@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from site_builder.model.body import split_blocks
 from site_builder.model.regions import find_province
 from site_builder.model.source import SourceLines, align
-from site_builder.model.text import cited_titles, count_chars, describe, document_kind, gbt7714, reading_minutes
+from site_builder.model.text import _tidy, cited_titles, count_chars, describe, document_kind, gbt7714, reading_minutes
+from site_builder.render.markdown import BodyRenderer, plain_paragraph
 from site_builder.render.views import absolute, relative
 
 
@@ -27,6 +30,12 @@ from site_builder.render.views import absolute, relative
 def test_describe_cuts_at_a_sentence_end_counting_characters(text: str, limit: int, expected: str) -> None:
     assert describe(text, limit) == expected
     assert len(describe(text, limit)) <= limit
+
+
+@given(st.text(alphabet="人大。 \n\tab.”", max_size=60), st.integers(0, 60))
+def test_a_slice_tidied_is_the_start_of_the_text_tidied(text: str, cut: int) -> None:
+    """What lets describe tidy only the opening of a long text."""
+    assert _tidy(text).startswith(_tidy(text[:cut]))
 
 
 @pytest.mark.parametrize(
@@ -128,3 +137,10 @@ def test_provinces_by_short_or_full_name(name: str, slug: str) -> None:
 
 def test_unknown_province() -> None:
     assert find_province("火星") is None
+
+
+@given(st.text(alphabet="人大。“” \n\t1.a-*_#>=&<`[]()!|~:\\%,\u3000", max_size=40))
+def test_a_plain_paragraph_is_what_markdown_makes_of_it(text: str) -> None:
+    """The renderer skips Markdown for text it would only wrap in <p>."""
+    if plain_paragraph(text):
+        assert BodyRenderer().convert(text) == f"<p>{text}</p>"

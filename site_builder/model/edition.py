@@ -8,12 +8,13 @@ that links work from disk as well as from a server.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from site_builder.model.body import Block
 from site_builder.model.regions import Province
 from site_builder.model.source import Source
-from site_builder.model.text import count_chars, describe, plain, reading_minutes
+from site_builder.model.text import count_chars, describe, minutes, plain
 
 UNTITLED = "（原页未见标题）"
 """Shown for an article whose title was not found on the page (its ``title`` is empty)."""
@@ -159,7 +160,8 @@ class Article:
     def display_title(self) -> str:
         return self.title or self.untitled
 
-    @property
+    # The text and what is measured on it are computed once: every page that lists the article shows them.
+    @cached_property
     def paragraphs(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "paragraph"]
 
@@ -167,25 +169,25 @@ class Article:
     def headings(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "heading"]
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The body as plain text, paragraphs separated by newlines."""
         return "\n".join(plain(b.text) for b in self.paragraphs)
 
-    @property
+    @cached_property
     def chars(self) -> int:
         return count_chars(self.text)
 
     @property
     def reading_minutes(self) -> int:
-        return reading_minutes(self.text)
+        return minutes(self.chars)
 
-    @property
+    @cached_property
     def description(self) -> str:
         """For metadata and lists: the abstract, or the opening of the body, cut at a sentence end."""
         return describe(self.abstract or self.text)
 
-    @property
+    @cached_property
     def anchors(self) -> set[str]:
         return {b.anchor for b in self.blocks} | ({"abstract"} if self.abstract else set())
 
@@ -217,7 +219,7 @@ class Edition:
     documents: list[CitedDocument]
     """Cited documents by kind, then in pinyin order."""
 
-    @property
+    @cached_property
     def sections(self) -> list[Section]:
         sections: list[Section] = []
         for article in self.articles:

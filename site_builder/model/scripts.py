@@ -6,13 +6,16 @@ are the same in every script, so that each page has a twin at the same path.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from typing import Iterable
 
-from site_builder.model.edition import Edition
+from site_builder.model.body import Block
+from site_builder.model.edition import Article, Author, Citation, CitedDocument, Edition, Region, Topic
 from site_builder.model.regions import Province
 from site_builder.scripts import ScriptConverter, strip_markup
+
+MARKUP_START = "-{"
+"""How every span of the editors' markup begins (``-{余}-``): text without it needs no resolving."""
 
 
 class Transcriber:
@@ -27,16 +30,22 @@ class Transcriber:
         self.lang = lang
         self.names = tuple(dict.fromkeys(strip_markup(name) for name in names))
         self._texts: dict[str, str] = {}
+        self.plain = converter.script == "hans"
+        """Only the markup is resolved: text without any stays as it is."""
         self._markdown: dict[str, str] = {}
 
     def text(self, value: str) -> str:
         """Plain text in the script: ``人民代表`` → ``人民代表``; ``联系`` → ``聯繫``."""
+        if self.plain and MARKUP_START not in value:
+            return value
         if value not in self._texts:
             self._texts[value] = self.converter.convert_text(value, self.names)
         return self._texts[value]
 
     def markdown(self, source: str) -> str:
         """A Markdown block in the script: its text only, never code, URLs or tags."""
+        if self.plain and MARKUP_START not in source:
+            return source
         if source not in self._markdown:
             self._markdown[source] = self.converter.convert_markdown(source, self.names)
         return self._markdown[source]
@@ -45,23 +54,47 @@ class Transcriber:
         return dataclasses.replace(province, short=self.text(province.short), name=self.text(province.name))
 
     def edition(self, edition: Edition) -> Edition:
-        """A copy of ``edition`` in the script; the original is left as it is."""
-        edition = copy.deepcopy(edition)
+        """A copy of ``edition`` in the script; the original is left as it is.
+
+        Each object is copied once, and the links between them (neighbours,
+        related articles, citations) are mapped onto the copies: no recursion
+        along the chain of articles. Blocks whose text does not change are shared.
+        """
         text = self.text
-        for author in edition.authors:
-            author.name = text(author.name)
-        for topic in edition.topics:
-            topic.name, topic.description = text(topic.name), text(topic.description)
-            topic.keywords = [text(keyword) for keyword in topic.keywords]
-        for region in edition.regions:
-            region.province = self.province(region.province)
-        for document in edition.documents:
-            document.title, document.kind = text(document.title), text(document.kind)
-        for article in edition.articles:
-            article.lang = self.lang or article.lang
-            article.untitled = text(article.untitled)
-            for key in ("title", "column", "series", "abstract", "author_note"):
-                setattr(article, key, text(getattr(article, key)))
-            for block in article.blocks:
-                block.text = self.markdown(block.text)
-        return edition
+        authors = {id(a): Author(text(a.name), a.slug) for a in edition.authors}
+        topics = {id(t): Topic(t.key, text(t.name), text(t.description), [text(k) for k in t.keywords]) for t in edition.topics}
+        regions = {id(r): Region(self.province(r.province)) for r in edition.regions}
+        documents = {id(d): CitedDocument(text(d.title), d.slug, text(d.kind)) for d in edition.documents}
+        articles: dict[int, Article] = {}
+        for a in edition.articles:
+            articles[id(a)] = dataclasses.replace(
+                a,
+                title=text(a.title), column=text(a.column), series=text(a.series),
+                abstract=text(a.abstract), author_note=text(a.author_note),
+                lang=self.lang or a.lang, untitled=text(a.untitled),
+                authors=[authors[id(x)] for x in a.authors],
+                region=a.region and regions[id(a.region)],
+                topics=[topics[id(t)] for t in a.topics],
+                documents=[documents[id(d)] for d in a.documents],
+                blocks=[self._block(b) for b in a.blocks],
+            )
+        for a in edition.articles:
+            copy = articles[id(a)]
+            copy.previous = a.previous and articles[id(a.previous)]
+            copy.next = a.next and articles[id(a.next)]
+            copy.links = {written: (articles[id(target)], fragment) for written, (target, fragment) in a.links.items()}
+            copy.related_articles = [articles[id(x)] for x in a.related_articles]
+        for copies, groups in ((authors, edition.authors), (topics, edition.topics), (regions, edition.regions)):
+            for group in groups:
+                copies[id(group)].articles = [articles[id(x)] for x in group.articles]
+        for d in edition.documents:
+            documents[id(d)].citations = [Citation(articles[id(c.article)], c.anchor) for c in d.citations]
+        return Edition(
+            [articles[id(a)] for a in edition.articles], [authors[id(a)] for a in edition.authors],
+            [topics[id(t)] for t in edition.topics], [regions[id(r)] for r in edition.regions],
+            [documents[id(d)] for d in edition.documents],
+        )
+
+    def _block(self, block: Block) -> Block:
+        converted = self.markdown(block.text)
+        return block if converted == block.text else dataclasses.replace(block, text=converted)

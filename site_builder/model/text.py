@@ -16,8 +16,8 @@ MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
 """A Markdown link, of which only the text is read: ``[条例](other.md#p2)``."""
 
-COUNTED = re.compile(r"[\w\u3400-\u9fff]")
-"""A character that takes reading time: a Han character, a letter or a digit (``年``, ``A``, ``3``)."""
+UNCOUNTED = re.compile(r"[^\w\u3400-\u9fff]+")
+"""Characters that take no reading time, as a run: ``，“`` in ``年，“A``; the others are Han characters, letters, digits."""
 
 GAP_BETWEEN_WIDE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 """White space between two Chinese characters or marks, as left by joining paragraphs: ``答卷”。 突出``."""
@@ -41,29 +41,44 @@ DOCUMENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def plain(markdown: str) -> str:
     """The reading text of a Markdown paragraph: link text kept, escapes undone, heading marks gone."""
-    text = MARKDOWN_LINK.sub(r"\1", markdown.lstrip("#").strip())
-    return MARKDOWN_ESCAPE.sub(r"\1", text)
+    text = markdown.lstrip("#").strip()
+    # Most paragraphs have neither links nor escapes: skip the substitutions then.
+    if "[" in text:
+        text = MARKDOWN_LINK.sub(r"\1", text)
+    return MARKDOWN_ESCAPE.sub(r"\1", text) if "\\" in text else text
 
 
 def count_chars(text: str) -> int:
     """Characters that take reading time (punctuation and spaces do not)."""
-    return len(COUNTED.findall(text))
+    return len(UNCOUNTED.sub("", text))
+
+
+def minutes(chars: int) -> int:
+    """Minutes to read ``chars`` counted characters at :data:`CHARS_PER_MINUTE`, at least one."""
+    return max(1, round(chars / CHARS_PER_MINUTE))
 
 
 def reading_minutes(text: str) -> int:
     """Minutes to read ``text`` at :data:`CHARS_PER_MINUTE`, at least one."""
-    return max(1, round(count_chars(text) / CHARS_PER_MINUTE))
+    return minutes(count_chars(text))
 
 
 def describe(text: str, limit: int = 120) -> str:
     """The opening of ``text``, at most ``limit`` characters, cut after a sentence end if there is one."""
-    text = GAP_BETWEEN_WIDE.sub("", " ".join(text.split()))
+    # Tidying a slice gives a prefix of the whole text tidied: enough when it is longer than ``limit``.
+    head = _tidy(text[: 4 * limit])
+    text = head if len(head) > limit or len(text) <= 4 * limit else _tidy(text)
     if len(text) <= limit:
         return text
     ends = [m.end() for m in SENTENCE_END.finditer(text, 0, limit + 1) if m.end() <= limit]
     if ends and ends[-1] >= limit // 3:
         return text[: ends[-1]]
     return text[: limit - 1].rstrip("，、：；,;: ") + "…"
+
+
+def _tidy(text: str) -> str:
+    """``text`` on one line, white space collapsed, and none left between two Chinese characters."""
+    return GAP_BETWEEN_WIDE.sub("", " ".join(text.split()))
 
 
 def cited_titles(text: str) -> list[str]:

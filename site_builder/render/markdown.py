@@ -14,6 +14,12 @@ from site_builder.model.body import EXTERNAL, Block
 SAFE_SCHEME = re.compile(r"^(https?|mailto):", re.IGNORECASE)
 """Link schemes a reader may follow: ``https:``; ``javascript:`` is not one of them."""
 
+PLAIN_TEXT = re.compile(r"[^\x00-\x09\x0b-\x1f\\`*_{}\[\]()#+\-=!<>&|~:]+")
+"""Text in which Markdown finds nothing to do, one paragraph as it is: ``会议指出，2021年共审议1.7万件。``.
+
+No markup or escapes, no HTML, entities or links, no list, heading or quote marks;
+lines are checked apart (:func:`plain_paragraph`)."""
+
 SINGLE_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 """Markdown output that is one paragraph, whose content can go into another element: ``<p>文字</p>``."""
 
@@ -40,6 +46,14 @@ class _Links(Treeprocessor):
                 element.attrib.pop("title", None)
                 if SAFE_SCHEME.match(href):
                     element.set("href", href)
+
+
+def plain_paragraph(text: str) -> bool:
+    """Whether Markdown would only wrap ``text`` in ``<p>``: no markup anywhere, and no line that it reads
+    as a list item (``1.``), a code block (indented) or a hard line break (two spaces at the end)."""
+    return bool(PLAIN_TEXT.fullmatch(text)) and all(
+        line and line == line.strip() and not line[:1].isdigit() for line in text.split("\n")
+    )
 
 
 class BodyRenderer:
@@ -72,6 +86,9 @@ class BodyRenderer:
         return ("p" if single else "div"), html
 
     def _unwrap(self, text: str, targets: dict[str, str] | None) -> tuple[bool, Markup]:
+        # Most paragraphs of prose are plain: Markdown is slow, and would return them as they are.
+        if plain_paragraph(text):
+            return True, Markup(text)
         html = self.convert(text, targets)
         single = SINGLE_PARAGRAPH.match(html)
         if single and "<p>" not in single[1]:
