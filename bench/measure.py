@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import resource
 import socket
 import statistics
 import subprocess
@@ -16,16 +15,6 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
-
-SITE_BUILDER = """
-import sys
-from site_builder.cli import main
-# Copying the edition for a script recurses along the chain of previous/next
-# articles: deep for a large edition.
-sys.setrecursionlimit(1_000_000)
-sys.exit(main(sys.argv[1:]))
-"""
-"""``site-builder`` with a recursion limit fit for a large edition; run with :func:`deep_stack`."""
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 SAMPLE_EVERY = 0.02
@@ -42,46 +31,63 @@ class Sample:
 
 def site_builder(*args: str) -> list[str]:
     """The command line of ``site-builder args`` in this Python."""
-    return [sys.executable, "-c", SITE_BUILDER, *args]
+    return [sys.executable, "-m", "site_builder", *args]
 
 
-def deep_stack() -> None:
-    """In the child before it starts: a main-thread stack as deep as the recursion limit needs."""
-    hard = resource.getrlimit(resource.RLIMIT_STACK)[1]
-    wanted = 1 << 30
-    resource.setrlimit(resource.RLIMIT_STACK, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
-
-
-def tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants (0 once it is gone)."""
-    total, pending = 0, [pid]
+def tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants."""
+    found, pending = [], [pid]
     while pending:
         current = pending.pop()
+        found.append(current)
         try:
-            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * PAGE_SIZE
             for task in os.listdir(f"/proc/{current}/task"):
                 pending.extend(map(int, Path(f"/proc/{current}/task/{task}/children").read_text().split()))
-        except (OSError, ValueError, IndexError):
+        except (OSError, ValueError):
             continue  # the process ended while being read
+    return found
+
+
+def memory(pid: int) -> int:
+    """Bytes of memory of the process tree of ``pid`` (0 once it is gone).
+
+    One process: its resident set. Several (forked workers): the sum of their
+    proportional sets, so that pages they share with their parent count once;
+    slower to read, hence not used for one process.
+    """
+    processes, total = tree(pid), 0
+    for current in processes:
+        try:
+            if len(processes) == 1:
+                total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * PAGE_SIZE
+            else:
+                rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+                total += int(next(line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:"))) * 1024
+        except (OSError, ValueError, IndexError, StopIteration):
+            continue
     return total
 
 
 def run(command: Sequence[str], cwd: Path) -> Sample:
     """Run ``command`` in ``cwd`` to its end; wall seconds and peak memory of its process tree.
 
-    The peak is the larger of the tree's resident memory sampled every
-    :data:`SAMPLE_EVERY` seconds (workers running side by side add up) and the
-    kernel's maximum resident set of the process and the children it waited
-    for (a peak between two samples).
+    The peak is the larger of the tree's :func:`memory`, sampled every
+    :data:`SAMPLE_EVERY` seconds or more (workers running side by side add
+    up), and the kernel's maximum resident set of the process and of each child
+    it waited for (a peak between two samples).
     """
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors, preexec_fn=deep_stack)
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
         peak, done = [0], threading.Event()
 
         def sample() -> None:
-            while not done.wait(SAMPLE_EVERY):
-                peak[0] = max(peak[0], tree_rss(process.pid))
+            pause = SAMPLE_EVERY
+            while not done.wait(pause):
+                begun = time.perf_counter()
+                peak[0] = max(peak[0], memory(process.pid))
+                # Reading proportional sets takes milliseconds: sample less often than it costs.
+                pause = max(SAMPLE_EVERY, 10 * (time.perf_counter() - begun))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()

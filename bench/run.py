@@ -142,7 +142,7 @@ class Bench:
         """Start the server, then edit ``source`` ``runs`` times, each time until ``page`` shows the edit."""
         port = measure.free_port()
         server = subprocess.Popen([*command, "--port", str(port)], cwd=project, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, preexec_fn=measure.deep_stack)
+                                  stderr=subprocess.DEVNULL)
         try:
             measure.wait_until_served(f"http://127.0.0.1:{port}/", server, timeout=1800)
             time.sleep(1)  # the watcher settles after the first build
