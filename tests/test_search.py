@@ -7,6 +7,7 @@ import random
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,17 +17,32 @@ from site_builder.config import load_config
 from site_builder.model import load_edition
 from site_builder.render.search import (
     DIGITS,
-    bigrams,
     bucket,
     build_index,
     encode_postings,
     fold_table,
+    postings,
     segments,
     translation,
 )
 
 CALL = re.compile(r"^(__search\w+)\((.*)\);\n$", re.DOTALL)
 """A search file's one function call: ``__searchShard(0,{...});``."""
+
+INDEXED_RUN = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+"""A run of folded characters whose adjacent pairs are keys: ``2021年`` in ``2021年，``."""
+
+
+def bigrams(folded: str) -> set[str]:
+    """The keys of a folded text, found the plain way: ``人大代表`` → ``人大``, ``大代``, ``代表``."""
+    return {run[i : i + 2] for run in INDEXED_RUN.findall(folded) for i in range(len(run) - 1)}
+
+
+def encode(postings: list[tuple[int, list[int]]]) -> str:
+    """(article, ascending segments) pairs of one bigram, ascending by article, encoded."""
+    flat = [(article, segment) for article, found in postings for segment in found]
+    _, text, _ = encode_postings(np.zeros(len(flat), np.uint64), *(np.array(column) for column in zip(*flat)))
+    return text
 
 
 def decode(text: str) -> list[tuple[int, int]]:
@@ -82,17 +98,37 @@ def test_postings_round_trip(raw) -> None:
     for step, found in raw:
         article += step + 1
         postings.append((article, sorted(found)))
-    assert decode(encode_postings(postings)) == [(a, s) for a, found in postings for s in found]
+    if postings:
+        assert decode(encode(postings)) == [(a, s) for a, found in postings for s in found]
 
 
 def test_postings_take_one_or_two_characters_each() -> None:
-    assert encode_postings([(0, [2, 3, 5]), (1, [0])]) == "3224" + "30"
-    assert encode_postings([(40, [100])]) == "yj" + "z4"
+    assert encode([(0, [2, 3, 5]), (1, [0])]) == "3224" + "30"
+    assert encode([(40, [100])]) == "yj" + "z4"
 
 
-def test_bigrams_are_pairs_of_han_latin_and_digits() -> None:
-    assert bigrams("人大代表，2021年gdp") == {"人大", "大代", "代表", "20", "02", "21", "1年", "年g", "gd", "dp"}
-    assert bigrams("，。a") == set()
+def test_each_bigram_starts_its_postings_afresh() -> None:
+    keys = np.array([7, 7, 9], np.uint64)
+    distinct, text, bounds = encode_postings(keys, np.array([0, 3, 3]), np.array([1, 2, 2]))
+    assert distinct.tolist() == [7, 9] and text == "31" + "72" + "92"
+    assert bounds.tolist() == [0, 4, 6]
+
+
+def as_pairs(found: np.ndarray) -> set[tuple[str, int]]:
+    return {(chr(int(k) >> 48) + chr(int(k) >> 32 & 0xFFFF), int(k) & 0xFFFFFFFF) for k in found}
+
+
+def test_bigrams_are_pairs_of_han_latin_and_digits_within_a_text() -> None:
+    found = postings(["人大代表，2021年gdp", "，。a", "Ｇ聯繫"])
+    assert as_pairs(found) == {(k, 0) for k in ("人大", "大代", "代表", "20", "02", "21", "1年", "年g", "gd", "dp")} | {
+        ("g联", 2), ("联系", 2)}
+    assert found.tolist() == sorted(set(found.tolist()))
+
+
+def test_postings_are_the_bigrams_of_every_folded_segment(edition) -> None:
+    texts = [text for article in edition.articles[:6] for _, text in segments(article)]
+    folds = translation(fold_table(texts))
+    assert as_pairs(postings(texts)) == {(k, n) for n, text in enumerate(texts) for k in bigrams(text.translate(folds))}
 
 
 def test_fold_makes_traditional_full_width_and_capitals_simplified_ascii_lower_case() -> None:

@@ -37,6 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import opencc
 
 from site_builder.model import Article, Author, Edition
@@ -54,8 +55,8 @@ SHARD_BYTES = 160_000
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ$_"
 """Base-64 digits of the postings: the first 32 end a number, the last 32 carry on to the next digit."""
 
-INDEXED_RUN = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
-"""A run of folded characters whose adjacent pairs are keys: ``2021年`` in ``2021年，``."""
+INDEXED = (("0", "9"), ("a", "z"), ("\u3400", "\u4dbf"), ("\u4e00", "\u9fff"), ("\uf900", "\ufaff"))
+"""Ranges of the folded characters that make keys (Latin letters are folded to lower case); others separate them."""
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 """A Han character of the Basic Multilingual Plane, which the fold table may map: ``後``."""
@@ -91,47 +92,90 @@ def translation(table: dict[str, str]) -> dict[int, int]:
     return folds
 
 
-def bigrams(folded: str) -> set[str]:
-    """The keys of a folded text: ``人大代表`` → ``人大``, ``大代``, ``代表``."""
-    return {run[i : i + 2] for run in INDEXED_RUN.findall(folded) for i in range(len(run) - 1)}
-
-
 def bucket(bigram: str) -> int:
     """The bucket of a bigram; ``static/search.js`` computes the same."""
     return (ord(bigram[0]) * 131 + ord(bigram[1])) % BUCKETS
 
 
-def _digits(value: int) -> str:
-    """``value`` in :data:`DIGITS`, most significant digit first: 5 → ``5``, 40 → ``x8``."""
-    digits = DIGITS[value & 31]
-    value >>= 5
-    while value:
-        digits = DIGITS[32 + (value & 31)] + digits
-        value >>= 5
-    return digits
+@lru_cache(maxsize=1)
+def fold_codes() -> np.ndarray:
+    """The folded code of every BMP character (:func:`translation` of all of ``t2s``), 0 where it is not indexed."""
+    codes = np.arange(0x10000, dtype=np.uint32)
+    for source, target in translation(_t2s()).items():
+        codes[source] = target
+    indexed = np.zeros(0x10000, dtype=bool)
+    for first, last in INDEXED:
+        indexed[ord(first) : ord(last) + 1] = True
+    codes[~indexed[codes]] = 0
+    return codes
 
 
-SMALL_NUMBERS = tuple(_digits(value) for value in range(1024))
-"""The digits of the numbers most postings hold, computed once."""
+def postings(texts: list[str], present: np.ndarray | None = None) -> np.ndarray:
+    """The keys of ``texts`` (folded with all of ``t2s``) as sorted, distinct ``bigram << 32 | text number``.
 
-
-def _number(value: int) -> str:
-    return SMALL_NUMBERS[value] if value < len(SMALL_NUMBERS) else _digits(value)
-
-
-def encode_postings(postings: Iterable[tuple[int, list[int]]], previous: int = -1) -> str:
-    """(article, ascending segments) pairs, ascending by article, as text; ``previous``: the article before them.
-
-    A new article is ``2 × (article − previous article) + 1`` followed by its
-    first segment; each further segment of the same article is ``2 × (segment −
-    previous segment)``. Most postings take one or two characters.
+    A bigram is its two UTF-16 code units, ``ord(first) << 16 | ord(second)``.
+    Folding with the whole ``t2s`` table gives the same keys as the edition's
+    smaller :func:`fold_table`, which holds every character these texts fold to.
+    ``present``, a boolean array over code points, gets the texts' characters marked.
     """
-    out = []
-    for article, segments in postings:
-        out.append(_number(2 * (article - previous) + 1) + _number(segments[0]))
-        out.extend(_number(2 * (b - a)) for a, b in zip(segments, segments[1:]))
-        previous = article
-    return "".join(out)
+    # One pass in NumPy over all texts: a per-character loop in Python would cost seconds.
+    codes = np.frombuffer("\n".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    if present is not None:
+        present[codes] = True
+    folded = fold_codes()[np.minimum(codes, 0xFFFF)]
+    # The newline between two texts is not indexed, so no pair spans two of them.
+    pair = np.flatnonzero((folded[:-1] != 0) & (folded[1:] != 0))
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    number = np.repeat(np.arange(len(texts), dtype=np.uint64), lengths)[pair]
+    keys = (folded[pair].astype(np.uint64) << 16 | folded[pair + 1]) << 32 | number
+    keys.sort()
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+
+
+def encode_postings(keys: np.ndarray, articles: np.ndarray, places: np.ndarray) -> tuple[np.ndarray, str, np.ndarray]:
+    """Sorted postings (bigram per posting in ``keys``, its article and segment in ``places``) as text, bigram by bigram.
+
+    Returns the distinct bigrams, the text, and where each one's postings start
+    in it (one more entry: the end). Within a bigram, a new article is ``2 ×
+    (article − previous article) + 1`` (the first one's previous being −1)
+    followed by its segment; each further segment of the same article is ``2 ×
+    (segment − previous segment)``. A number is written in :data:`DIGITS` most
+    significant first, every digit but the last from the second half: most
+    postings take one or two characters.
+    """
+    count = len(keys)
+    new_key = np.ones(count, dtype=bool)
+    new_key[1:] = keys[1:] != keys[:-1]
+    articles, places = articles.astype(np.int64), places.astype(np.int64)
+    new_article = new_key.copy()
+    new_article[1:] |= articles[1:] != articles[:-1]
+    previous_article = np.concatenate(([-1], articles[:-1]))
+    previous_article[new_key] = -1
+    previous_place = np.concatenate(([0], places[:-1]))
+    first = np.where(new_article, 2 * (articles - previous_article) + 1, 2 * (places - previous_place))
+    # Each posting writes one number, and a new article its segment after it.
+    slots = 1 + new_article.astype(np.int64)
+    starts = np.cumsum(slots) - slots
+    numbers = np.empty(int(slots.sum()), dtype=np.int64)
+    numbers[starts] = first
+    numbers[starts[new_article] + 1] = places[new_article]
+    width = np.ones(len(numbers), dtype=np.int64)
+    rest = numbers >> 5
+    while rest.any():
+        width += rest > 0
+        rest >>= 5
+    ends = np.cumsum(width)
+    digits = np.frombuffer(DIGITS.encode(), dtype=np.uint8)
+    out = np.empty(int(ends[-1]) if count else 0, dtype=np.uint8)
+    at, value, high = ends - 1, numbers, 0
+    while len(at):
+        out[at] = digits[high + (value & 31)]
+        value, high = value >> 5, 32
+        more = value > 0
+        at, value = at[more] - 1, value[more]
+    first_of_key = np.flatnonzero(new_key)
+    bounds = np.append((ends - width)[starts[first_of_key]], len(out))
+    return keys[first_of_key], out.tobytes().decode("ascii"), bounds
 
 
 def segments(article: Article) -> list[tuple[str, str]]:
@@ -167,34 +211,69 @@ def author_entry(author: Author, numbers: dict[int, int]) -> list:
             [numbers[id(a)] for a in author.articles]]
 
 
+BATCH_CHARS = 1 << 18
+"""Characters of text indexed at once: enough for NumPy to pay, few enough for its arrays to stay in the CPU cache."""
+
+GROUP_POSTINGS = 1 << 17
+"""Postings merged and encoded at once, for the same reason."""
+
+
 def build_index(edition: Edition, shard_bytes: int = SHARD_BYTES) -> SearchIndex:
     """Index every article of ``edition``; article numbers are the edition's order from 0."""
-    texts = [segments(article) for article in edition.articles]
-    table = fold_table(text for article in texts for _, text in article)
-    folds = translation(table)
-    # Postings are encoded as they come: the index of a large edition stays a few bytes per posting in memory.
-    keys: dict[str, bytearray] = {}
-    last: dict[str, int] = {}
     files: dict[str, str] = {}
-    count = 0
-    for number, (article, parts) in enumerate(zip(edition.articles, texts)):
-        found: dict[str, list[int]] = {}
-        for segment, (_, text) in enumerate(parts):
-            for key in bigrams(text.translate(folds)):
-                found.setdefault(key, []).append(segment)
-        for key, where in found.items():
-            keys.setdefault(key, bytearray()).extend(encode_postings([(number, where)], last.get(key, -1)).encode())
-            last[key] = number
-            count += len(where)
+    present = np.zeros(0x110000, dtype=bool)
+    article_of: list[int] = []
+    first_segment: list[int] = []
+    batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    batch: list[str] = []
+    size = 0
+
+    def flush() -> None:
+        # Kept per batch: each distinct bigram, the end of its run, and the run's global segment numbers.
+        found = postings(batch, present)
+        found += np.uint64(len(article_of) - len(batch))
+        bigram = found >> 32
+        ends = np.append(np.flatnonzero(bigram[1:] != bigram[:-1]) + 1, len(found))
+        batches.append((bigram[ends - 1].astype(np.uint32), ends, (found & 0xFFFFFFFF).astype(np.uint32)))
+        batch.clear()
+
+    for number, article in enumerate(edition.articles):
+        parts = segments(article)
+        first_segment.append(len(article_of))
+        article_of.extend([number] * len(parts))
+        batch.extend(text for _, text in parts)
+        size += sum(map(len, batch[-len(parts):]))
         files[f"{FOLDER}/texts/{number}.js"] = _call(
             "__searchText", number,
             {"u": article.url, "t": article.display_title, "a": [a.name for a in article.authors],
              "s": [[anchor, text] for anchor, text in parts[2:]]},
         )
+        if size >= BATCH_CHARS:
+            flush()
+            size = 0
+    if batch:
+        flush()
+    articles = np.array(article_of, dtype=np.int64)
+    starts = np.array(first_segment, dtype=np.int64)
     buckets: list[dict[str, str]] = [{} for _ in range(BUCKETS)]
-    for key in sorted(keys):
-        buckets[bucket(key)][key] = keys[key].decode()
-    starts, shards = _group(buckets, shard_bytes)
+    count = 0
+    for low, high in _key_groups(batches):
+        keys, places = [], []
+        for bigrams, ends, found in batches:
+            first, last = np.searchsorted(bigrams, [low, high])
+            begin = ends[first - 1] if first else 0
+            keys.append(np.repeat(bigrams[first:last], np.diff(ends[first:last], prepend=begin)))
+            places.append(found[begin : ends[last - 1] if last else 0])
+        merged = np.concatenate(places).astype(np.uint64) | np.concatenate(keys).astype(np.uint64) << 32
+        merged.sort()
+        count += len(merged)
+        found = (merged & 0xFFFFFFFF).astype(np.int64)
+        distinct, text, bounds = encode_postings(merged >> 32, articles[found], found - starts[articles[found]])
+        for key, begin, end in zip(distinct.tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
+            name = chr(key >> 16) + chr(key & 0xFFFF)
+            buckets[bucket(name)][name] = text[begin:end]
+    table = fold_table([present[:0x10000].nonzero()[0].astype("<u2").tobytes().decode("utf-16-le")])
+    shard_starts, shards = _group(buckets, shard_bytes)
     for n, shard in enumerate(shards):
         files[f"{FOLDER}/shards/{n}.js"] = _call("__searchShard", n, shard)
     numbers = {id(article): n for n, article in enumerate(edition.articles)}
@@ -203,10 +282,23 @@ def build_index(edition: Edition, shard_bytes: int = SHARD_BYTES) -> SearchIndex
         files[f"{FOLDER}/authors/{letter}.js"] = _call("__searchAuthors", letter, [e for e in entries if e[2][:1] == letter])
     files[f"{FOLDER}/index.js"] = _call(
         "__searchIndex",
-        {"articles": len(edition.articles), "buckets": BUCKETS, "starts": starts,
+        {"articles": len(edition.articles), "buckets": BUCKETS, "starts": shard_starts,
          "fold": ["".join(table), "".join(table.values())]},
     )
     return SearchIndex(files, count)
+
+
+def _key_groups(batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> list[tuple[int, int]]:
+    """Ranges of bigrams [low, high) of about :data:`GROUP_POSTINGS` postings each (more for a bigram with more)."""
+    if not batches:
+        return []
+    bigrams = np.concatenate([b for b, _, _ in batches])
+    weights = np.concatenate([np.diff(ends, prepend=0) for _, ends, _ in batches])
+    order = np.argsort(bigrams, kind="stable")
+    bigrams, total = bigrams[order], np.cumsum(weights[order])
+    cuts = np.searchsorted(total, np.arange(GROUP_POSTINGS, total[-1], GROUP_POSTINGS))
+    bounds = sorted({0, *bigrams[np.minimum(cuts, len(bigrams) - 1)].tolist(), 1 << 32})
+    return list(zip(bounds, bounds[1:]))
 
 
 def _group(buckets: list[dict[str, str]], shard_bytes: int) -> tuple[list[int], list[dict[str, str]]]:
