@@ -18,7 +18,7 @@ from site_builder.model import load_edition
 from site_builder.progress import Progress
 from site_builder.render.incremental import PACKAGE, RACY, BuildState, code_fingerprint, digest, inputs_fingerprint, state_path
 from site_builder.render.site import script_sites, theme_folders
-from site_builder.render.writer import check_output, write_site
+from site_builder.render.writer import Content, Job, check_output, write_site
 
 
 @dataclass
@@ -62,14 +62,20 @@ def build(
     extras = [(p.name, p.read_bytes()) for p in sorted(content.iterdir()) if p.is_file() and p.suffix != ".md"]
     with Progress("rendering pages") as rendering:
         state.renders.start(out, digest(code_fingerprint(), extras), rendering.advance)
-        sites = script_sites(config, content, edition, today, state.renders)
-        files = {name: file for site in sites for name, file in site.files().items()}
-    with Progress("writing files", len(files)) as writing:
-        write_site(out, files, writing.advance)
-    pages = sum(1 for name in files if name.endswith(".html"))
+        templates = state.path.parent / "templates" if state.path else None
+        sites = script_sites(config, content, edition, today, state.renders, templates)
+        files: dict[str, Content] = {}
+        jobs: list[Job] = []
+        for site in sites:
+            ready, rendered = site.outputs()
+            files.update(ready)
+            jobs += rendered
+    with Progress("writing files") as writing:
+        names = write_site(out, files, jobs, writing.advance)
+    pages = sum(1 for name in names if name.endswith(".html"))
     state.files.prune()
     state.renders.finish(out)
-    state.inputs, state.counts = inputs, (pages, len(files), len(edition.articles))
+    state.inputs, state.counts = inputs, (pages, len(names), len(edition.articles))
     if saved:
         state.save()
-    return BuildReport(out, pages, len(files), len(edition.articles), state.renders.rendered)
+    return BuildReport(out, pages, len(names), len(edition.articles), state.renders.rendered)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import (
+    ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, Template, pass_context, select_autoescape,
+)
 
 from site_builder.config import SiteConfig
 from site_builder.model import Edition
@@ -17,6 +20,7 @@ from site_builder.render.scripts import Script, ScriptLoader, plain_script, site
 from site_builder.render.search import FOLDER as SEARCH
 from site_builder.render.search import build_index
 from site_builder.render.views import INDEX, Crumb, Page, absolute, article_json_ld, article_view, relative
+from site_builder.render.writer import Content, Job
 
 if TYPE_CHECKING:
     from site_builder.render.incremental import RenderCache
@@ -32,14 +36,22 @@ def theme_folders(config: SiteConfig) -> list[Path]:
     return ([config.theme] if config.theme else []) + [DEFAULT_THEME]
 
 
-def make_environment(config: SiteConfig, script: Script) -> Environment:
+def make_environment(config: SiteConfig, script: Script, cache: Path | None = None) -> Environment:
+    """The templates of the theme in ``script``; compiled ones are kept in ``cache`` (a folder) for the next build."""
     loader = ChoiceLoader([FileSystemLoader(str(folder / "templates")) for folder in theme_folders(config)])
+    if cache:
+        # One folder per script: the same template file compiles differently in each.
+        cache = cache / script.lang
+        cache.mkdir(parents=True, exist_ok=True)
     env = Environment(
         loader=ScriptLoader(loader, script.transcriber.text) if script.converts else loader,
         autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # A build reads each template once: no need to look at the files again before every page.
+        auto_reload=False,
+        bytecode_cache=FileSystemBytecodeCache(str(cache)) if cache else None,
     )
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     provinces = tuple(map(script.transcriber.province, PROVINCES))
@@ -79,11 +91,14 @@ def _twin(context: Any, script: Script) -> str:
 
 
 def script_sites(
-    config: SiteConfig, content: Path, edition: Edition, today: dt.date | None = None, renders: RenderCache | None = None
+    config: SiteConfig, content: Path, edition: Edition, today: dt.date | None = None, renders: RenderCache | None = None,
+    templates: Path | None = None,
 ) -> list[Site]:
-    """The site in each script of ``config`` (``scripts``); each one's :meth:`Site.files` are in its folder."""
+    """The site in each script of ``config`` (``scripts``); each one's :meth:`Site.outputs` are in its folder.
+
+    ``templates`` is a folder to keep compiled templates in between builds."""
     scripts = site_scripts(config, content, edition)
-    return [Site(config, edition, today, script, scripts, renders) for script in scripts]
+    return [Site(config, edition, today, script, scripts, renders, templates) for script in scripts]
 
 
 class Site:
@@ -92,17 +107,19 @@ class Site:
     def __init__(
         self, config: SiteConfig, edition: Edition, today: dt.date | None = None,
         script: Script | None = None, scripts: tuple[Script, ...] = (), renders: RenderCache | None = None,
+        templates: Path | None = None,
     ):
         """The site of ``edition`` in ``script`` (default: the content's own), one of ``scripts`` that link their twins.
 
-        With ``renders``, a page whose inputs did not change since the last build is not rendered again."""
+        With ``renders``, a page whose inputs did not change since the last build is not rendered again;
+        ``templates`` keeps the compiled templates."""
         self.renders = renders
         self.script = script or plain_script(config)
         self.scripts = scripts or (self.script,)
         self.config = self.script.config(config)
         self.edition = self.script.transcriber.edition(edition)
         self.today = today or dt.date.today()
-        self.env = make_environment(self.config, self.script)
+        self.env = make_environment(self.config, self.script, templates)
         renderer = BodyRenderer()
         # Permalinks and JSON-LD addresses are in the script's folder.
         self.located = self.script.located(self.config)
@@ -127,8 +144,8 @@ class Site:
             section = sections[id(article)]
             crumbs = [home, Crumb(" · ".join(filter(None, [section.column, section.series])) or t("目录"), f"{INDEX}#{section.anchor}"), Crumb(article.display_title)]
             pages.append(
-                Page(article.url, "article.html", article.display_title, article.description, "articles", crumbs, "article",
-                     article_json_ld(view, self.located), {"article": article, "view": view, "section": section})
+                Page(article.url, "article.html", article.display_title, partial(getattr, article, "description"), "articles", crumbs,
+                     "article", partial(article_json_ld, view, self.located), {"article": article, "view": view, "section": section})
             )
         for author in e.authors:
             titles = "、".join(f"《{a.display_title}》" for a in author.articles)
@@ -148,29 +165,45 @@ class Site:
             )
         return pages
 
-    def files(self) -> dict[str, str | Path]:
-        """Every output file below the site root: the script's pages, feed and sitemap in its folder; at the root
-        also robots.txt and the theme's static files, which every script shares."""
+    def outputs(self) -> tuple[dict[str, Content], list[Job]]:
+        """Every output file below the site root: those ready (unchanged pages, static files) and the jobs that
+        render the others, longest first. The script's pages, feed and sitemap are in its folder; robots.txt and
+        the theme's static files, which every script shares, at the root."""
+        files: dict[str, Content] = {}
+        jobs: list[Job] = []
+
+        def add(page: Page, stream: bool = False, **extra: Any) -> None:
+            name = self.script.prefix + page.path
+            unchanged = self.renders.reuse(self, page) if self.renders else None
+            if unchanged:
+                files[name] = unchanged
+            else:
+                # Compiled here, before any worker starts: each one inherits the templates.
+                jobs.append(partial(self._render, name, self.env.get_template(page.template), page, stream, extra))
+
         pages = self.pages()
-        files: dict[str, str | Path] = {page.path: self._render(page) for page in pages}
-        files["feed.xml"] = self._render(Page("feed.xml", "feed.xml", "", "", ""), feed_id=self._id("feed.xml"), entry_id=self._id)
+        # The feed holds every article: streamed to its file, never whole in memory.
+        add(Page("feed.xml", "feed.xml", "", "", ""), stream=True, feed_id=self._id("feed.xml"), entry_id=self._id)
+        jobs.append(self._search)
         if self.config.base_url:
-            files["sitemap.xml"] = self._render(Page("sitemap.xml", "sitemap.xml", "", "", ""), pages=[p for p in pages if p.path != "404.html"])
-        files.update(build_index(self.edition).files)
-        files = {self.script.prefix + name: content for name, content in files.items()}
+            add(Page("sitemap.xml", "sitemap.xml", "", "", ""), stream=True, pages=[p for p in pages if p.path != "404.html"])
+        for page in pages:
+            add(page)
         if self.script.prefix:
-            return files
-        files["robots.txt"] = self._render(Page("robots.txt", "robots.txt", "", "", ""))
+            return files, jobs
+        add(Page("robots.txt", "robots.txt", "", "", ""))
         for folder in reversed(theme_folders(self.config)):
             static = folder / STATIC
             for path in sorted(static.rglob("*")) if static.is_dir() else []:
                 if path.is_file():
                     files[f"{STATIC}/{path.relative_to(static).as_posix()}"] = path
-        return files
+        return files, jobs
 
-    def _render(self, page: Page, **extra: Any) -> str | Path:
-        if self.renders and (unchanged := self.renders.reuse(self, page)):
-            return unchanged
+    def _search(self) -> Iterator[tuple[str, Content]]:
+        for name, text in build_index(self.edition).files.items():
+            yield self.script.prefix + name, text
+
+    def _render(self, name: str, template: Template, page: Page, stream: bool, extra: dict[str, Any]) -> Iterator[tuple[str, Content]]:
         context = {
             "site": self.config,
             "edition": self.edition,
@@ -183,7 +216,7 @@ class Site:
             **page.context,
             **extra,
         }
-        return self.env.get_template(page.template).render(context)
+        yield name, template.generate(context) if stream else template.render(context)
 
     def _id(self, target: Any) -> str:
         """A permanent Atom id: the public URL when the site has one, otherwise a name-based UUID."""

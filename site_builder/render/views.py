@@ -6,7 +6,7 @@ import datetime as dt
 import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Callable
 
 from markupsafe import Markup
 
@@ -49,15 +49,25 @@ class Page:
     path: str
     template: str
     title: str
-    description: str
+    summary: str | Callable[[], str]
+    """The description, or what computes it: only a page that is rendered needs it."""
     section: str
     """Which part of the navigation the page belongs to: ``home``, ``authors``…"""
     crumbs: list[Crumb] = field(default_factory=list)
     og_type: str = "website"
-    json_ld: dict[str, Any] | None = None
+    linked_data: Callable[[], dict[str, Any]] | None = None
+    """What computes the page's JSON-LD, if it has any."""
     context: dict[str, Any] = field(default_factory=dict)
     absolute_links: bool = False
     """For the 404 page, which a server shows at any path: links must not depend on where it is."""
+
+    @cached_property
+    def description(self) -> str:
+        return self.summary() if callable(self.summary) else self.summary
+
+    @cached_property
+    def json_ld(self) -> dict[str, Any] | None:
+        return self.linked_data() if self.linked_data else None
 
 
 @dataclass
@@ -87,6 +97,9 @@ class ArticleView:
 
     @cached_property
     def blocks(self) -> list[BlockView]:
+        return self._render_blocks()
+
+    def _render_blocks(self) -> list[BlockView]:
         views = []
         for block in self.article.blocks:
             tag, html = self.renderer.block(block, self.targets)
@@ -104,7 +117,9 @@ class ArticleView:
 
     @property
     def body_html(self) -> Markup:
-        return Markup("\n").join(Markup(f"<{b.tag} id=\"{b.anchor}\">") + b.html + Markup(f"</{b.tag}>") for b in self.blocks)
+        """The body in one piece, for the feed; its blocks are not kept (the feed shows every article's)."""
+        blocks = self.__dict__.get("blocks") or self._render_blocks()
+        return Markup("\n").join(Markup(f"<{b.tag} id=\"{b.anchor}\">") + b.html + Markup(f"</{b.tag}>") for b in blocks)
 
 
 def article_view(article: Article, config: SiteConfig, renderer: BodyRenderer, today: dt.date) -> ArticleView:
