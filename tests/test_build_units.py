@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -139,8 +141,15 @@ def test_unknown_province() -> None:
     assert find_province("火星") is None
 
 
-@given(st.text(alphabet="人大。“” \n\t1.a-*_#>=&<`[]()!|~:\\%,\u3000", max_size=40))
+@given(st.text(alphabet="人大。“” \n\t1.)a-+*_#>=&<`[]()!|~:{}\\%,\u3000", max_size=40))
 def test_a_plain_paragraph_is_what_markdown_makes_of_it(text: str) -> None:
     """The renderer skips Markdown for text it would only wrap in <p>."""
     if plain_paragraph(text):
         assert BodyRenderer().convert(text) == f"<p>{text}</p>"
+
+
+@given(st.lists(st.sampled_from(["a", "b", "index.html", "hant", "static"]), max_size=4),
+       st.lists(st.sampled_from(["a", "b", "index.html", "hant", "style.css"]), min_size=1, max_size=4))
+def test_relative_links_are_what_posixpath_gives(page: list[str], target: list[str]) -> None:
+    from_page, path = "/".join([*page, "index.html"]), "/".join(target)
+    assert relative(from_page, path) == posixpath.relpath(path, posixpath.dirname(from_page) or ".")

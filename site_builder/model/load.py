@@ -83,7 +83,7 @@ def parse_file(path: Path, seeds: SeedFolder) -> ParsedFile:
     blocks = split_blocks(document.body, document.body_line)
     source = _source(document, seeds, problems)
     if source:
-        align(blocks, source.text)
+        align(blocks, source.text, seeds.han(source.text.file))
     lines = (source.text.lines + (source.abstract.lines if source.abstract else ())) if source else ()
     digest = hashlib.sha1(path.read_bytes() + "\n".join(lines).encode()).hexdigest()
     return ParsedFile(document, problems, blocks, source, digest)

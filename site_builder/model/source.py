@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,12 +41,29 @@ class Source:
     abstract: SourceLines | None = None
 
 
+class HanText:
+    """The Han characters of consecutive lines in reading order, and the line each one is on."""
+
+    def __init__(self, source: SourceLines):
+        stream, self.line_of = [], []
+        self.before: dict[int, int] = {}
+        """Line → how many Han characters come before it."""
+        for number, line in source.numbered():
+            self.before[number] = len(stream)
+            found = HAN.findall(line)
+            stream += found
+            self.line_of += [number] * len(found)
+        self.before[source.last + 1] = len(stream)
+        self.text = "".join(stream)
+
+
 class SeedFolder:
     """Reads each seed file once."""
 
     def __init__(self, folder: Path):
         self.folder = folder
         self._cache: dict[str, list[str] | None] = {}
+        self._han: dict[str, HanText] = {}
 
     def lines(self, name: str, first: int, last: int) -> SourceLines | str:
         """The lines ``first``–``last`` of seed ``name``, or what is wrong with the request."""
@@ -62,25 +80,29 @@ class SeedFolder:
             return f"lines [{first}, {last}] are outside seed file '{name}' (it has {len(text)} lines)"
         return SourceLines(name, first, tuple(text[first - 1 : last]))
 
+    def han(self, name: str) -> HanText:
+        """The Han characters of a whole seed file (read by :meth:`lines` before), found once for all its articles."""
+        if name not in self._han:
+            lines = self._cache[name] or []
+            self._han[name] = HanText(SourceLines(name, 1, tuple(lines)))
+        return self._han[name]
 
-def align(blocks: list[Block], source: SourceLines) -> None:
+
+def align(blocks: list[Block], source: SourceLines, han: HanText | None = None) -> None:
     """Set each block's ``source_line``: where its first Han characters begin in the OCR text.
 
     The OCR text keeps the Han characters in reading order while spaces, line
     breaks and punctuation change, so the search runs over Han characters only,
-    forward from the previous block's match.
+    forward from the previous block's match. ``han``: those of a text holding
+    ``source``'s lines at their numbers (the whole seed file), found before.
     """
-    stream, line_of = [], []
-    for number, line in source.numbered():
-        for char in HAN.findall(line):
-            stream.append(char)
-            line_of.append(number)
-    haystack, position = "".join(stream), 0
+    han = han or HanText(source)
+    position, end = han.before[source.first], han.before[source.last + 1]
     for block in blocks:
-        probe = "".join(HAN.findall(plain(block.text)))[:PROBE]
+        probe = "".join(m.group() for m in islice(HAN.finditer(plain(block.text)), PROBE))
         if not probe:
             continue
-        found = haystack.find(probe, position)
+        found = han.text.find(probe, position, end)
         if found >= 0:
-            block.source_line = line_of[found]
+            block.source_line = han.line_of[found]
             position = found + len(probe)

@@ -14,11 +14,13 @@ from site_builder.model.body import EXTERNAL, Block
 SAFE_SCHEME = re.compile(r"^(https?|mailto):", re.IGNORECASE)
 """Link schemes a reader may follow: ``https:``; ``javascript:`` is not one of them."""
 
-PLAIN_TEXT = re.compile(r"[^\x00-\x09\x0b-\x1f\\`*_{}\[\]()#+\-=!<>&|~:]+")
-"""Text in which Markdown finds nothing to do, one paragraph as it is: ``会议指出，2021年共审议1.7万件。``.
+PLAIN_TEXT = re.compile(r"[^\x00-\x09\x0b-\x1f\\`*_\[\]<>&]+")
+"""Text without inline Markdown (emphasis, code, links, escapes, HTML, entities): ``会议指出，2021年共审议1.7万件。``.
 
-No markup or escapes, no HTML, entities or links, no list, heading or quote marks;
-lines are checked apart (:func:`plain_paragraph`)."""
+Lines are checked apart for what Markdown reads at their start (:func:`plain_paragraph`)."""
+
+BLOCK_START = re.compile(r"[#>+=-]|\d+[.)]")
+"""The start of a line that Markdown may read as a heading, quote, list item or rule: ``#``, ``>``, ``- ``, ``1.``."""
 
 SINGLE_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 """Markdown output that is one paragraph, whose content can go into another element: ``<p>文字</p>``."""
@@ -52,7 +54,7 @@ def plain_paragraph(text: str) -> bool:
     """Whether Markdown would only wrap ``text`` in ``<p>``: no markup anywhere, and no line that it reads
     as a list item (``1.``), a code block (indented) or a hard line break (two spaces at the end)."""
     return bool(PLAIN_TEXT.fullmatch(text)) and all(
-        line and line == line.strip() and not line[:1].isdigit() for line in text.split("\n")
+        line and line == line.strip() and not BLOCK_START.match(line) for line in text.split("\n")
     )
 
 
