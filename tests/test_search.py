@@ -89,7 +89,8 @@ def index(edition):
 def lookup(index, key: str) -> list[tuple[int, int]]:
     meta = arguments(index.files["search/index.js"])[0]
     shard = max(n for n, start in enumerate(meta["starts"]) if start <= bucket(key))
-    return decode(arguments(index.files[f"search/shards/{shard}.js"])[1].get(key, ""))
+    entries = dict(entry.split(":") for entry in arguments(index.files[f"search/shards/{shard}.js"])[1].split(",")[1:])
+    return decode(entries.get(key, ""))
 
 
 @given(st.lists(st.tuples(st.integers(0, 3), st.sets(st.integers(0, 2000), min_size=1)), max_size=30))

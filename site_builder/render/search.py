@@ -13,10 +13,12 @@ Files (all below ``search/``), each a single function call:
 
 - ``index.js``: ``__searchIndex({...})``: article count, the shard table and
   the fold table; loaded first.
-- ``shards/<n>.js``: ``__searchShard(n, {bigram: postings})``. Bigrams are
-  hashed into :data:`BUCKETS` buckets and consecutive buckets grouped into
-  shards of about :data:`SHARD_BYTES`, so a query loads only the shards of its
-  bigrams. Postings are (article, segment) pairs, see :func:`encode_postings`.
+- ``shards/<n>.js``: ``__searchShard(n, ",bigram:postings,bigram:postings…")``,
+  one string, which a browser reads much faster than an object of as many
+  keys; the postings' digits hold neither ``,`` nor ``:``. Bigrams are hashed
+  into :data:`BUCKETS` buckets and consecutive buckets grouped into shards of
+  about :data:`SHARD_BYTES`, so a query loads only the shards of its bigrams.
+  Postings are (article, segment) pairs, see :func:`encode_postings`.
 - ``texts/<article>.js``: ``__searchText(n, {u: url, t: title, a: authors, s:
   [[anchor, text], ...]})``: the text to verify a match on, rank it and show a
   snippet; loaded only for the articles a query ranks first. Segment 0 is the
@@ -103,11 +105,17 @@ def fold_codes() -> np.ndarray:
     codes = np.arange(0x10000, dtype=np.uint32)
     for source, target in translation(_t2s()).items():
         codes[source] = target
+    codes[~_indexed()[codes]] = 0
+    return codes
+
+
+@lru_cache(maxsize=1)
+def _indexed() -> np.ndarray:
+    """Whether each BMP character is in :data:`INDEXED`."""
     indexed = np.zeros(0x10000, dtype=bool)
     for first, last in INDEXED:
         indexed[ord(first) : ord(last) + 1] = True
-    codes[~indexed[codes]] = 0
-    return codes
+    return indexed
 
 
 def postings(texts: list[str], present: np.ndarray | None = None) -> np.ndarray:
@@ -127,9 +135,20 @@ def postings(texts: list[str], present: np.ndarray | None = None) -> np.ndarray:
     pair = np.flatnonzero((folded[:-1] != 0) & (folded[1:] != 0))
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
     number = np.repeat(np.arange(len(texts), dtype=np.uint64), lengths)[pair]
+    # Sorted by second then first character with stable radix sorts of their ranks (faster than comparing
+    # 64-bit keys); the pairs are in text order, so each bigram's texts stay in order.
+    rank = _ranks()
+    order = np.argsort(rank[folded[pair + 1]], kind="stable")
+    order = order[np.argsort(rank[folded[pair[order]]], kind="stable")]
+    pair, number = pair[order], number[order]
     keys = (folded[pair].astype(np.uint64) << 16 | folded[pair + 1]) << 32 | number
-    keys.sort()
     return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+
+
+@lru_cache(maxsize=1)
+def _ranks() -> np.ndarray:
+    """Every indexed BMP character's place among them (fewer than 2**16), in code order, for radix sorts."""
+    return (np.cumsum(_indexed()) - 1).astype(np.uint16)
 
 
 def encode_postings(keys: np.ndarray, articles: np.ndarray, places: np.ndarray) -> tuple[np.ndarray, str, np.ndarray]:
@@ -255,23 +274,26 @@ def build_index(edition: Edition, shard_bytes: int = SHARD_BYTES) -> SearchIndex
         flush()
     articles = np.array(article_of, dtype=np.int64)
     starts = np.array(first_segment, dtype=np.int64)
-    buckets: list[dict[str, str]] = [{} for _ in range(BUCKETS)]
+    buckets: list[list[str]] = [[] for _ in range(BUCKETS)]
     count = 0
     for low, high in _key_groups(batches):
-        keys, places = [], []
+        runs = []
         for bigrams, ends, found in batches:
             first, last = np.searchsorted(bigrams, [low, high])
             begin = ends[first - 1] if first else 0
-            keys.append(np.repeat(bigrams[first:last], np.diff(ends[first:last], prepend=begin)))
-            places.append(found[begin : ends[last - 1] if last else 0])
-        merged = np.concatenate(places).astype(np.uint64) | np.concatenate(keys).astype(np.uint64) << 32
-        merged.sort()
-        count += len(merged)
-        found = (merged & 0xFFFFFFFF).astype(np.int64)
-        distinct, text, bounds = encode_postings(merged >> 32, articles[found], found - starts[articles[found]])
+            runs.append((bigrams[first:last], np.diff(ends[first:last], prepend=begin), found[begin : ends[last - 1] if last else 0]))
+        group = np.unique(np.concatenate([run[0] for run in runs]))
+        # Batches come in segment order, so a stable sort by bigram alone orders the postings; on
+        # numbers below 2**16 NumPy sorts by radix, several times faster than by comparing.
+        kind = np.uint16 if len(group) <= 1 << 16 else np.uint32
+        ids = np.concatenate([np.repeat(np.searchsorted(group, b).astype(kind), n) for b, n, _ in runs])
+        order = np.argsort(ids, kind="stable")
+        found = np.concatenate([run[2] for run in runs])[order].astype(np.int64)
+        count += len(found)
+        distinct, text, bounds = encode_postings(group[ids[order]], articles[found], found - starts[articles[found]])
         for key, begin, end in zip(distinct.tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
             name = chr(key >> 16) + chr(key & 0xFFFF)
-            buckets[bucket(name)][name] = text[begin:end]
+            buckets[bucket(name)].append(f",{name}:{text[begin:end]}")
     table = fold_table([present[:0x10000].nonzero()[0].astype("<u2").tobytes().decode("utf-16-le")])
     shard_starts, shards = _group(buckets, shard_bytes)
     for n, shard in enumerate(shards):
@@ -301,17 +323,18 @@ def _key_groups(batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> lis
     return list(zip(bounds, bounds[1:]))
 
 
-def _group(buckets: list[dict[str, str]], shard_bytes: int) -> tuple[list[int], list[dict[str, str]]]:
-    """Consecutive buckets joined into shards of about ``shard_bytes``: the first bucket of each, and their keys."""
+def _group(buckets: list[list[str]], shard_bytes: int) -> tuple[list[int], list[str]]:
+    """Consecutive buckets joined into shards of about ``shard_bytes``: the first bucket of each, and their text."""
     starts: list[int] = []
-    shards: list[dict[str, str]] = []
+    shards: list[list[str]] = []
     size = 0
-    for number, keys in enumerate(buckets):
-        weight = sum(len(k.encode()) + len(v) + 6 for k, v in keys.items())
+    for number, entries in enumerate(buckets):
+        # Bigrams are Han characters (three bytes in UTF-8) or ASCII; the rest is ASCII.
+        weight = sum(len(entry) + 2 * (entry[1] > "~") + 2 * (entry[2] > "~") for entry in entries)
         if not shards or (size and size + weight > shard_bytes):
             starts.append(number)
-            shards.append({})
+            shards.append([])
             size = 0
-        shards[-1].update(keys)
+        shards[-1].extend(entries)
         size += weight
-    return starts, shards
+    return starts, ["".join(shard) for shard in shards]

@@ -86,8 +86,12 @@
     return out;
   }
 
+  // A shard is ",gram:postings,gram:postings…"; postings hold neither "," nor ":".
   function postingsOf(gram) {
-    if (!postings[gram]) { postings[gram] = decode(shards[shardOf(gram)][gram] || ""); }
+    if (!postings[gram]) {
+      var shard = shards[shardOf(gram)], at = shard.indexOf("," + gram + ":"), end = shard.indexOf(",", at + 1);
+      postings[gram] = at < 0 ? [] : decode(shard.slice(at + gram.length + 2, end < 0 ? shard.length : end));
+    }
     return postings[gram];
   }
 
