@@ -22,7 +22,7 @@ EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 """A target with a URL scheme, which is not a cross-reference: ``https:``, ``mailto:``."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     kind: str
     """``heading`` or ``paragraph``."""

@@ -6,6 +6,7 @@ can be, and all problems are raised together as one :class:`ProblemsError`.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any, Callable, Protocol
 
 from site_builder.config import LANGUAGE_TAG, SiteConfig
 from site_builder.exceptions import Problem, ProblemsError, did_you_mean
-from site_builder.model.body import Block, internal_links, split_blocks
+from site_builder.model.body import Block, Link, internal_links, split_blocks
 from site_builder.model.edition import Article, Author, Citation, CitedDocument, Edition, Region, Topic
 from site_builder.model.frontmatter import Document, parse_yaml, read_document
 from site_builder.model.regions import find_province
@@ -61,6 +62,10 @@ class ParsedFile:
     source: Source | None = None
     digest: str = ""
     """Fingerprint of the file's bytes and of its OCR source lines."""
+    links: list[Link] = field(default_factory=list)
+    """The body's links inside the edition, to be checked against the other files."""
+    citations: list[tuple[str, str]] = field(default_factory=list)
+    """(anchor, title) of every document cited in 《》, in order: ``("p3", "立法法")``."""
 
 
 class FileCache(Protocol):
@@ -86,7 +91,11 @@ def parse_file(path: Path, seeds: SeedFolder) -> ParsedFile:
         align(blocks, source.text, seeds.han(source.text.file))
     lines = (source.text.lines + (source.abstract.lines if source.abstract else ())) if source else ()
     digest = hashlib.sha1(path.read_bytes() + "\n".join(lines).encode()).hexdigest()
-    return ParsedFile(document, problems, blocks, source, digest)
+    places = [("abstract", (document.meta.get("abstract") or "").strip())] + [(b.anchor, plain(b.text)) for b in blocks]
+    citations = [(anchor, title) for anchor, text in places for title in cited_titles(text)]
+    # The body lives on as blocks: the cache need not keep it twice.
+    document = dataclasses.replace(document, body="")
+    return ParsedFile(document, problems, blocks, source, digest, internal_links(blocks), citations)
 
 
 def load_edition(content: Path, config: SiteConfig, cache: FileCache | None = None) -> Edition:
@@ -116,6 +125,7 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
     regions: dict[str, Region] = {}
     documents = {}
     unreadable = set()
+    parsed_files: dict[int, ParsedFile] = {}
     for path in sorted(content.glob("*.md")):
         parsed = cache.get(path, lambda p: parse_file(p, seeds))
         problems.extend(parsed.problems)
@@ -153,11 +163,12 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
                 digest=parsed.digest,
             )
         )
+        parsed_files[id(articles[-1])] = parsed
     _order(articles)
     by_file = {a.path.name: a for a in articles}
     for article in articles:
-        _resolve_links(article, by_file, unreadable, problems)
-        _collect_documents(article, documents)
+        _resolve_links(article, parsed_files[id(article)].links, by_file, unreadable, problems)
+        _collect_documents(article, parsed_files[id(article)].citations, documents)
     problems.sort(key=lambda p: (str(p.path), p.line or 0))
     if problems:
         return None, problems, reviews
@@ -326,9 +337,11 @@ def _relate(articles: list[Article], limit: int = RELATED) -> None:
         article.related_articles = sorted(scores, key=lambda a: (-scores[a], a.position))[:limit]
 
 
-def _resolve_links(article: Article, by_file: dict[str, Article], unreadable: set[str], problems: list[Problem]) -> None:
+def _resolve_links(
+    article: Article, links: list[Link], by_file: dict[str, Article], unreadable: set[str], problems: list[Problem]
+) -> None:
     """Check every cross-reference; links to a file whose own problems are reported are not reported again."""
-    for link in internal_links(article.blocks):
+    for link in links:
         target = by_file.get(link.file) if link.file else article
         if link.file in unreadable:
             continue
@@ -342,14 +355,12 @@ def _resolve_links(article: Article, by_file: dict[str, Article], unreadable: se
             article.links[link.target] = (target, link.fragment)
 
 
-def _collect_documents(article: Article, documents: dict[str, CitedDocument]) -> None:
-    places = [("abstract", article.abstract)] + [(b.anchor, plain(b.text)) for b in article.blocks]
-    for anchor, text in places:
-        for title in cited_titles(text):
-            if title not in documents:
-                slug = unique(slugify(title), {d.slug for d in documents.values()})
-                documents[title] = CitedDocument(title, slug, document_kind(title))
-            document = documents[title]
-            document.citations.append(Citation(article, anchor))
-            if document not in article.documents:
-                article.documents.append(document)
+def _collect_documents(article: Article, citations: list[tuple[str, str]], documents: dict[str, CitedDocument]) -> None:
+    for anchor, title in citations:
+        if title not in documents:
+            slug = unique(slugify(title), {d.slug for d in documents.values()})
+            documents[title] = CitedDocument(title, slug, document_kind(title))
+        document = documents[title]
+        document.citations.append(Citation(article, anchor))
+        if document not in article.documents:
+            article.documents.append(document)
