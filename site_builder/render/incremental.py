@@ -233,19 +233,46 @@ class BuildState:
             pass
         return cls(path=path)
 
+    @staticmethod
+    def unchanged(path: Path, inputs: str, out: Path) -> tuple[int, int, int] | None:
+        """The counts of the last build if its inputs were ``inputs`` and ``out`` is still its output, from the
+        summary saved beside the cache (:meth:`save`); ``None`` otherwise."""
+        try:
+            with _summary(path).open("rb") as stream:
+                version, last, counts, marker = pickle.load(stream)
+        except (OSError, EOFError, pickle.UnpicklingError, TypeError, ValueError):
+            return None
+        marker_path = out / MARKER
+        if version == FORMAT and last == inputs and marker_path.is_file() and _stat(marker_path) == marker:
+            return counts
+        return None
+
     def save(self) -> None:
-        """Write the cache atomically (a killed save leaves the old cache)."""
+        """Write the cache atomically (a killed save leaves the old cache), then its summary.
+
+        The summary names the output it describes (its marker): a summary left from an older build
+        never matches the output of a newer one."""
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "wb") as stream:
-                pickle.dump((FORMAT, dataclasses.replace(self, path=None)), stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        _dump(self.path, (FORMAT, dataclasses.replace(self, path=None)))
+        _dump(_summary(self.path), (FORMAT, self.inputs, self.counts, self.renders.marker))
+
+
+def _summary(path: Path) -> Path:
+    return path.with_suffix(".inputs")
+
+
+def _dump(path: Path, value: object) -> None:
+    """Pickle ``value`` to ``path`` atomically."""
+    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def state_path(content: Path, out: Path, config_path: Path) -> Path:
