@@ -1,6 +1,6 @@
 """site-builder side by side with Hugo and Pelican on a generated edition, plus scaling, converter and search figures.
 
-Usage: .venv/bin/python bench/run.py [--articles 10000] [--runs 3] [--quick]
+Usage: .venv/bin/python bench/run.py [--articles 10000] [--runs 3] [--quick] [--revision HEAD]
                                      [--scaling [1000,5000,10000,30000]] [--scaling-runs 1]
                                      [--no-peers] [--skip-serve] [--skip-convert] [--skip-search] [--both-scripts]
 
@@ -75,12 +75,26 @@ def machine() -> str:
             f"load average {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
 
 
-def revision() -> str:
-    """The commit measured, and whether the working tree's site_builder/ differs from it."""
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    changed = subprocess.run(["git", "status", "--porcelain", "--", "site_builder", "themes"], cwd=ROOT,
-                             capture_output=True, text=True).stdout.strip()
-    return head + (" with uncommitted changes in site_builder/ or themes/" if changed else "")
+def git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def revision(rev: str) -> str:
+    """The commit measured: ``rev``'s, or HEAD's and whether the working tree's site_builder/ differs from it."""
+    if rev:
+        return git("rev-parse", "--short", rev)
+    changed = git("status", "--porcelain", "--", "site_builder", "themes")
+    return git("rev-parse", "--short", "HEAD") + (" with uncommitted changes in site_builder/ or themes/" if changed else "")
+
+
+def checkout(rev: str, folder: Path) -> None:
+    """Put site_builder/ and themes/ of commit ``rev`` in ``folder`` and make every site-builder run use them."""
+    folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", rev, "site_builder", "themes"], cwd=ROOT, capture_output=True,
+                             check=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    # Ahead of the editable install of the working tree, for this process's children.
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")]))
 
 
 def pages(folder: Path) -> int:
@@ -230,15 +244,19 @@ def main() -> None:
     parser.add_argument("--skip-convert", action="store_true")
     parser.add_argument("--skip-search", action="store_true")
     parser.add_argument("--both-scripts", action="store_true", help="build site-builder's edition in zh-Hans and zh-Hant")
+    parser.add_argument("--revision", default="", metavar="REV",
+                        help="measure site-builder as committed in REV (e.g. HEAD), not the working tree")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (printed)")
     args = parser.parse_args()
     runs = 1 if args.quick else args.runs
     scripts = ("zh-Hans", "zh-Hant") if args.both_scripts else ("zh-Hans",)
 
     print(f"machine: {machine()} (at start)")
-    print(f"site-builder: commit {revision()}; Python {platform.python_version()}")
+    print(f"site-builder: commit {revision(args.revision)}; Python {platform.python_version()}")
     work = Path(tempfile.mkdtemp(prefix="bench-run-"))
     try:
+        if args.revision:
+            checkout(args.revision, work / "snapshot")
         found = None if args.no_peers else peers.install()
         note(f"writing the edition of {args.articles:,} articles in {work}")
         articles = list(generate(args.articles))
