@@ -17,6 +17,7 @@ from site_builder.config import load_config
 from site_builder.model import load_edition
 from site_builder.render.search import (
     DIGITS,
+    TEXT_CHUNK,
     bucket,
     build_index,
     encode_postings,
@@ -70,8 +71,8 @@ def decode(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def arguments(source: str) -> list:
-    match = CALL.match(source)
+def arguments(source: bytes) -> list:
+    match = CALL.match(source.decode("utf-8"))
     assert match, source[:80]
     return json.loads(f"[{match[2]}]")
 
@@ -157,11 +158,19 @@ def test_every_substring_of_every_segment_is_found(edition, index) -> None:
 def test_text_files_hold_title_authors_and_anchored_segments(edition, index) -> None:
     number = next(n for n, a in enumerate(edition.articles) if a.abstract)
     article = edition.articles[number]
-    n, data = arguments(index.files[f"search/texts/{number}.js"])
-    assert n == number and data["u"] == article.url and data["t"] == article.display_title
+    chunk, found = arguments(index.files[f"search/texts/{number // TEXT_CHUNK}.js"])
+    data = found[number % TEXT_CHUNK]
+    assert chunk == number // TEXT_CHUNK and data["u"] == article.url and data["t"] == article.display_title
     assert data["a"] == [a.name for a in article.authors]
     assert data["s"][0] == ["abstract", article.abstract]
     assert [anchor for anchor, _ in data["s"][1:]] == [b.anchor for b in article.blocks]
+
+
+def test_text_files_hold_every_article_in_order(edition, index) -> None:
+    chunks = sorted((arguments(text) for name, text in index.files.items() if "/texts/" in name), key=lambda c: c[0])
+    assert [c[0] for c in chunks] == list(range(len(chunks)))
+    assert all(len(found) == TEXT_CHUNK for _, found in chunks[:-1]) and 0 < len(chunks[-1][1]) <= TEXT_CHUNK
+    assert [data["u"] for _, found in chunks for data in found] == [a.url for a in edition.articles]
 
 
 def test_authors_have_pinyin_initials(index) -> None:

@@ -19,10 +19,11 @@ Files (all below ``search/``), each a single function call:
   into :data:`BUCKETS` buckets and consecutive buckets grouped into shards of
   about :data:`SHARD_BYTES`, so a query loads only the shards of its bigrams.
   Postings are (article, segment) pairs, see :func:`encode_postings`.
-- ``texts/<article>.js``: ``__searchText(n, {u: url, t: title, a: authors, s:
-  [[anchor, text], ...]})``: the text to verify a match on, rank it and show a
-  snippet; loaded only for the articles a query ranks first. Segment 0 is the
-  title, 1 the authors, 2… the entries of ``s``.
+- ``texts/<chunk>.js``: ``__searchTexts(chunk, [{u: url, t: title, a: authors,
+  s: [[anchor, text], ...]}, ...])``, the articles ``chunk × TEXT_CHUNK`` on:
+  the text to verify a match on, rank it and show a snippet; loaded only for
+  the articles a query ranks first. Segment 0 is the title, 1 the authors, 2…
+  the entries of ``s``.
 - ``authors/<letter>.js``: ``__searchAuthors(letter, [[name, initials, pinyin,
   url, [articles]]])``, the authors whose pinyin starts with ``letter``, for
   pinyin queries (``trf`` finds 谭荣芳) and their author cards.
@@ -50,6 +51,9 @@ FOLDER = "search"
 
 BUCKETS = 4096
 """Hash buckets of bigrams; shards are runs of consecutive buckets (the browser computes the same hash)."""
+
+TEXT_CHUNK = 8
+"""Articles per text file: ten results load at most ten files, and at most about 1 MB even when none share one."""
 
 SHARD_BYTES = 160_000
 """Target size of a shard file: what one bigram of a query costs a reader to load, at most (bar huge posting lists)."""
@@ -212,15 +216,15 @@ def segments(article: Article) -> list[tuple[str, str]]:
     return found
 
 
-def _call(function: str, *args: object) -> str:
-    return f"{function}({','.join(json.dumps(a, ensure_ascii=False, separators=(',', ':')) for a in args)});\n"
+def _call(function: str, *args: object) -> bytes:
+    return f"{function}({','.join(json.dumps(a, ensure_ascii=False, separators=(',', ':')) for a in args)});\n".encode()
 
 
 @dataclass
 class SearchIndex:
-    """The search files of an edition: site path → JavaScript text."""
+    """The search files of an edition: site path → JavaScript in UTF-8 (bytes: Chinese text takes half the memory of a str)."""
 
-    files: dict[str, str]
+    files: dict[str, bytes]
     postings: int
     """(article, segment) pairs indexed: the index's size in entries."""
 
@@ -245,12 +249,13 @@ GROUP_POSTINGS = 1 << 19
 
 def build_index(edition: Edition, shard_bytes: int = SHARD_BYTES) -> SearchIndex:
     """Index every article of ``edition``; article numbers are the edition's order from 0."""
-    files: dict[str, str] = {}
+    files: dict[str, bytes] = {}
     present = np.zeros(0x110000, dtype=bool)
     article_of: list[int] = []
     first_segment: list[int] = []
     batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     batch: list[str] = []
+    chunk: list[dict] = []
     size = 0
 
     def flush() -> None:
@@ -268,11 +273,11 @@ def build_index(edition: Edition, shard_bytes: int = SHARD_BYTES) -> SearchIndex
         article_of.extend([number] * len(parts))
         batch.extend(text for _, text in parts)
         size += sum(map(len, batch[-len(parts):]))
-        files[f"{FOLDER}/texts/{number}.js"] = _call(
-            "__searchText", number,
-            {"u": article.url, "t": article.display_title, "a": [a.name for a in article.authors],
-             "s": [[anchor, text] for anchor, text in parts[2:]]},
-        )
+        chunk.append({"u": article.url, "t": article.display_title, "a": [a.name for a in article.authors],
+                      "s": [[anchor, text] for anchor, text in parts[2:]]})
+        if len(chunk) == TEXT_CHUNK or number == len(edition.articles) - 1:
+            files[f"{FOLDER}/texts/{number // TEXT_CHUNK}.js"] = _call("__searchTexts", number // TEXT_CHUNK, chunk)
+            chunk.clear()
         if size >= BATCH_CHARS:
             flush()
             size = 0
@@ -280,7 +285,7 @@ def build_index(edition: Edition, shard_bytes: int = SHARD_BYTES) -> SearchIndex
         flush()
     articles = np.array(article_of, dtype=np.int64)
     starts = np.array(first_segment, dtype=np.int64)
-    buckets: list[list[str]] = [[] for _ in range(BUCKETS)]
+    buckets: list[list[bytes]] = [[] for _ in range(BUCKETS)]
     count = 0
     for low, high in _key_groups(batches):
         runs = []
@@ -299,18 +304,19 @@ def build_index(edition: Edition, shard_bytes: int = SHARD_BYTES) -> SearchIndex
         distinct, text, bounds = encode_postings(group[ids[order]], articles[found], found - starts[articles[found]])
         for key, begin, end in zip(distinct.tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
             name = chr(key >> 16) + chr(key & 0xFFFF)
-            buckets[bucket(name)].append(f",{name}:{text[begin:end]}")
+            buckets[bucket(name)].append(f",{name}:{text[begin:end]}".encode())
     table = fold_table([present[:0x10000].nonzero()[0].astype("<u2").tobytes().decode("utf-16-le")])
     shard_starts, shards = _group(buckets, shard_bytes)
     for n, shard in enumerate(shards):
-        files[f"{FOLDER}/shards/{n}.js"] = _call("__searchShard", n, shard)
+        # What json.dumps would write: the shard holds no character it escapes.
+        files[f"{FOLDER}/shards/{n}.js"] = b'__searchShard(%d,"%s");\n' % (n, shard)
     numbers = {id(article): n for n, article in enumerate(edition.articles)}
     entries = [author_entry(a, numbers) for a in edition.authors]
     for letter in string.ascii_lowercase:
         files[f"{FOLDER}/authors/{letter}.js"] = _call("__searchAuthors", letter, [e for e in entries if e[2][:1] == letter])
     files[f"{FOLDER}/index.js"] = _call(
         "__searchIndex",
-        {"articles": len(edition.articles), "buckets": BUCKETS, "starts": shard_starts,
+        {"articles": len(edition.articles), "chunk": TEXT_CHUNK, "buckets": BUCKETS, "starts": shard_starts,
          "fold": ["".join(table), "".join(table.values())]},
     )
     return SearchIndex(files, count)
@@ -329,18 +335,17 @@ def _key_groups(batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> lis
     return list(zip(bounds, bounds[1:]))
 
 
-def _group(buckets: list[list[str]], shard_bytes: int) -> tuple[list[int], list[str]]:
+def _group(buckets: list[list[bytes]], shard_bytes: int) -> tuple[list[int], list[bytes]]:
     """Consecutive buckets joined into shards of about ``shard_bytes``: the first bucket of each, and their text."""
     starts: list[int] = []
-    shards: list[list[str]] = []
+    shards: list[list[bytes]] = []
     size = 0
     for number, entries in enumerate(buckets):
-        # Bigrams are Han characters (three bytes in UTF-8) or ASCII; the rest is ASCII.
-        weight = sum(len(entry) + 2 * (entry[1] > "~") + 2 * (entry[2] > "~") for entry in entries)
+        weight = sum(map(len, entries))
         if not shards or (size and size + weight > shard_bytes):
             starts.append(number)
             shards.append([])
             size = 0
         shards[-1].extend(entries)
         size += weight
-    return starts, ["".join(shard) for shard in shards]
+    return starts, [b"".join(shard) for shard in shards]

@@ -36,7 +36,9 @@
     folding = { table: table, pattern: new RegExp("[A-Z\\uff01-\\uff5e" + data.fold[0] + "]", "g") };
   };
   window.__searchShard = function (n, data) { shards[n] = data; };
-  window.__searchText = function (n, data) { texts[n] = data; };
+  window.__searchTexts = function (chunk, list) {
+    list.forEach(function (data, i) { texts[chunk * index.chunk + i] = data; });
+  };
   window.__searchAuthors = function (letter, data) { authors[letter] = data; };
 
   function load(path) {
@@ -283,10 +285,7 @@
         status.textContent = say.short;
         return;
       }
-      var files = {};
-      terms.forEach(function (t) { t.grams.forEach(function (g) { files["shards/" + shardOf(g) + ".js"] = true; }); });
-      terms.forEach(function (t) { if (t.pinyin) { files["authors/" + t.text[0] + ".js"] = true; } });
-      return Promise.all(Object.keys(files).map(load)).then(function () {
+      return loadFor(terms).then(function () {
         if (run !== current) { return; }
         showAuthors(terms);
         return page(query, terms, candidates(terms), 0, 0, run);
@@ -296,10 +295,20 @@
     });
   }
 
+  // Every shard and author table the terms need, all loading at once.
+  function loadFor(terms) {
+    var files = {};
+    terms.forEach(function (t) { t.grams.forEach(function (g) { files["shards/" + shardOf(g) + ".js"] = true; }); });
+    terms.forEach(function (t) { if (t.pinyin) { files["authors/" + t.text[0] + ".js"] = true; } });
+    return Promise.all(Object.keys(files).map(load));
+  }
+
   // Verifies and shows the next batch of candidates; ``found`` counts hits shown so far.
   function page(query, terms, ranked, from, found, run) {
     var batch = ranked.slice(from, from + BATCH);
-    return Promise.all(batch.map(function (a) { return load("texts/" + a + ".js"); })).then(function () {
+    var chunks = {};
+    batch.forEach(function (a) { chunks["texts/" + Math.floor(a / index.chunk) + ".js"] = true; });
+    return Promise.all(Object.keys(chunks).map(load)).then(function () {
       if (run !== current) { return; }
       var hits = batch.map(function (a) { return verify(a, terms); }).filter(Boolean);
       hits.sort(function (a, b) { return b.score - a.score || a.article - b.article; });
@@ -337,6 +346,8 @@
   });
   input.addEventListener("input", function () {
     clearTimeout(timer);
+    // The shards start loading while the reader pauses; the search after the pause finds them loading or loaded.
+    if (index) { loadFor(parse(input.value)).catch(function () {}); }
     timer = setTimeout(function () { submit(input.value); }, 200);
   });
   // The index's table is small and every query needs it: load it before the first one.
