@@ -54,12 +54,15 @@ class Transcriber:
         return dataclasses.replace(province, short=self.text(province.short), name=self.text(province.name))
 
     def edition(self, edition: Edition) -> Edition:
-        """A copy of ``edition`` in the script; the original is left as it is.
+        """A copy of ``edition`` in the script (``edition`` itself when nothing in it would change); the original
+        is left as it is.
 
         Each object is copied once, and the links between them (neighbours,
         related articles, citations) are mapped onto the copies: no recursion
         along the chain of articles. Blocks whose text does not change are shared.
         """
+        if self.plain and not _has_markup(edition):
+            return edition
         text = self.text
         authors = {id(a): Author(text(a.name), a.slug) for a in edition.authors}
         topics = {id(t): Topic(t.key, text(t.name), text(t.description), [text(k) for k in t.keywords]) for t in edition.topics}
@@ -98,3 +101,15 @@ class Transcriber:
     def _block(self, block: Block) -> Block:
         converted = self.markdown(block.text)
         return block if converted == block.text else dataclasses.replace(block, text=converted)
+
+
+def _has_markup(edition: Edition) -> bool:
+    """Whether any text of ``edition`` holds the editors' markup, which even the content's own script resolves."""
+    texts = [
+        *(a.name for a in edition.authors),
+        *(text for t in edition.topics for text in (t.name, t.description, *t.keywords)),
+        *(d.title for d in edition.documents),
+        *(text for a in edition.articles for text in (a.title, a.column, a.series, a.abstract, a.author_note, a.untitled)),
+        *(b.text for a in edition.articles for b in a.blocks),
+    ]
+    return any(MARKUP_START in text for text in texts)

@@ -16,7 +16,9 @@ from pathlib import Path
 from site_builder.config import SiteConfig, load_config
 from site_builder.model import load_edition
 from site_builder.progress import Progress
-from site_builder.render.incremental import PACKAGE, RACY, BuildState, code_fingerprint, digest, inputs_fingerprint, state_path
+from site_builder.render.incremental import (
+    PACKAGE, RACY, BuildState, code_fingerprint, digest, inputs_fingerprint, standby_folder, state_path,
+)
 from site_builder.render.site import script_sites, theme_folders
 from site_builder.render.writer import Content, Job, check_output, write_site
 
@@ -74,8 +76,11 @@ def build(
             ready, rendered = site.outputs()
             files.update(ready)
             jobs += rendered
+    if state.path:
+        state.path.parent.mkdir(parents=True, exist_ok=True)
+        state.renders.trees.folder = standby_folder(state.path, out)
     with Progress("writing files") as writing:
-        names = write_site(out, files, jobs, writing.advance)
+        names = write_site(out, files, jobs, writing.advance, trees=state.renders.trees)
     pages = sum(1 for name in names if name.endswith(".html"))
     state.files.prune()
     state.renders.finish(out)

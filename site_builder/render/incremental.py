@@ -32,14 +32,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from site_builder.model.load import ParsedFile
-from site_builder.render.writer import MARKER
+from site_builder.render.writer import MARKER, Trees
 
 if TYPE_CHECKING:
     from site_builder.model import Article
     from site_builder.render.site import Site
     from site_builder.render.views import Page
 
-FORMAT = 2
+FORMAT = 3
 """Bumped when the cache's layout changes; an older cache is ignored."""
 
 RACY = 2_000_000_000
@@ -137,6 +137,8 @@ class RenderCache:
     new_keys: dict[str, str] = field(default_factory=dict)
     rendered: int = 0
     on_page: Callable[[], None] | None = None
+    trees: Trees = field(default_factory=Trees)
+    """The files of the output and of its standby copy, for the writer."""
     _sites: dict[int, _SiteKeys] = field(default_factory=dict)
 
     def describes(self, out: Path) -> bool:
@@ -148,11 +150,11 @@ class RenderCache:
         """Begin a build into ``out``; outputs are reused only if ``out`` is the one the keys describe."""
         self.out, self.salt, self.on_page = out.resolve(), salt, on_page
         if not self.describes(self.out):
-            self.keys = {}
+            self.keys, self.trees.live = {}, {}
         self.new_keys, self.rendered, self._sites = {}, 0, {}
 
-    def reuse(self, site: Site, page: Page) -> Path | None:
-        """The current output file of ``page`` if its key is unchanged; otherwise ``None`` (render it)."""
+    def reuse(self, site: Site, page: Page) -> bool:
+        """Whether the current output file of ``page`` can be kept (its key is unchanged); if not, render it."""
         if self.on_page:
             self.on_page()
         keys = self._sites.get(id(site))
@@ -160,10 +162,10 @@ class RenderCache:
             keys = self._sites[id(site)] = _SiteKeys(site, self.salt)
         name = site.script.prefix + page.path
         key = self.new_keys[name] = keys.page(page)
-        if self.keys.get(name) == key and (self.out / name).is_file():
-            return self.out / name
+        if self.keys.get(name) == key and os.path.isfile(f"{self.out}/{name}"):
+            return True
         self.rendered += 1
-        return None
+        return False
 
     def finish(self, out: Path) -> None:
         """The build wrote its outputs into ``out``: remember their keys for the next one."""
@@ -273,6 +275,17 @@ def _dump(path: Path, value: object) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def standby_folder(state: Path, out: Path) -> Path | None:
+    """Where the standby copy of ``out`` is kept, beside the cache ``state``; ``None`` when the two are on
+    different file systems (the copy must be swapped with the output in one step)."""
+    try:
+        if os.stat(state.parent).st_dev == os.stat(out.resolve().parent).st_dev:
+            return state.with_suffix(".standby")
+    except OSError:
+        pass
+    return None
 
 
 def state_path(content: Path, out: Path, config_path: Path) -> Path:

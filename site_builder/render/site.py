@@ -20,7 +20,7 @@ from site_builder.render.scripts import Script, ScriptLoader, plain_script, site
 from site_builder.render.search import FOLDER as SEARCH
 from site_builder.render.search import build_index
 from site_builder.render.views import INDEX, Crumb, Page, absolute, article_json_ld, article_view, relative
-from site_builder.render.writer import Content, Job
+from site_builder.render.writer import UNCHANGED, Content, Job
 
 if TYPE_CHECKING:
     from site_builder.render.incremental import RenderCache
@@ -174,9 +174,8 @@ class Site:
 
         def add(page: Page, stream: bool = False, **extra: Any) -> None:
             name = self.script.prefix + page.path
-            unchanged = self.renders.reuse(self, page) if self.renders else None
-            if unchanged:
-                files[name] = unchanged
+            if self.renders and self.renders.reuse(self, page):
+                files[name] = UNCHANGED
             else:
                 # Compiled here, before any worker starts: each one inherits the templates.
                 jobs.append(partial(self._render, name, self.env.get_template(page.template), page, stream, extra))

@@ -17,9 +17,10 @@ import shutil
 import signal
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
-from typing import Callable, Iterable, Iterator, Union
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO, Callable, Iterable, Iterator, Union
 
 from site_builder.exceptions import InputError, Problem
 
@@ -44,8 +45,17 @@ def check_output(out: Path, protected: list[Path]) -> None:
         raise InputError(Problem(out, f"exists and was not built by site-builder (no {MARKER} file): not replacing it"))
 
 
-Content = Union[str, bytes, Path, Iterator[str]]
-"""A file's content: text, bytes, a file to copy (linked when it is the live output's), or text in pieces."""
+class Unchanged:
+    """The content of a file that is the same as in the live output (it is linked from there)."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED = Unchanged()
+
+Content = Union[str, bytes, Path, Iterator[str], Unchanged]
+"""A file's content: text, bytes, a file to copy, text in pieces, or :data:`UNCHANGED`."""
 
 Job = Callable[[], Iterable[tuple[str, Content]]]
 """Renders files (site path, content) when called: in a worker process when there are many.
@@ -61,49 +71,118 @@ PIECES = 1 << 20
 """Characters of streamed text gathered before they are written."""
 
 
+@dataclass
+class Trees:
+    """The files of the output and of its standby copy, by stamp: the number of the build that wrote a file's
+    bytes (a file linked unchanged into the next build keeps its stamp). Equal stamps, equal bytes.
+
+    The standby copy is the output before the last build, kept on the same file
+    system (in the build cache). The next build brings it up to date in place,
+    touching only the files whose stamps differ, and swaps it in: a build that
+    changes a few pages of a large site costs a few writes, not a new folder
+    of links. The standby is used only while its marker is the one recorded;
+    a build killed while updating it has removed that marker first.
+    """
+
+    folder: Path | None = None
+    """Where the standby is kept, or ``None``: none is (a new folder for every build)."""
+    live: dict[str, int] = field(default_factory=dict)
+    """Site path → stamp of the output's files; empty when the output is not the one the cache describes."""
+    standby: dict[str, int] = field(default_factory=dict)
+    standby_marker: tuple[int, int, int] | None = None
+    generation: int = 0
+
+
 def write_site(
     out: Path, files: dict[str, Content], jobs: list[Job] = (), on_file: Callable[[int], None] | None = None,
-    workers: int | None = None,
+    workers: int | None = None, trees: Trees | None = None,
 ) -> list[str]:
     """Write ``files`` and what ``jobs`` render as the new content of ``out``, then swap it in.
 
-    A file to copy from the current ``out`` is hard-linked, and so is a rendered
+    A file :data:`UNCHANGED` is hard-linked from the current ``out``, and so is a rendered
     file whose bytes did not change: an unchanged page costs no write and keeps
     its modification time. Jobs run in ``workers`` processes (default: one per
     core), each writing its files straight into the new folder; nothing
-    rendered is held in memory longer than it takes to write it. Returns the site path of every file.
+    rendered is held in memory longer than it takes to write it. ``trees``
+    (updated) lets the build update a standby copy instead of making a new
+    folder. Returns the site path of every file.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    trees = trees or Trees()
+    trees.generation += 1
     with _locked(out.parent) as lock:
         _recover(out)
-        new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        standby = trees.folder if trees.folder and trees.live and _marked(trees.folder, trees.standby_marker) else None
+        if trees.folder and not standby and trees.folder.exists():
+            shutil.rmtree(trees.folder)
+        new = standby or Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        writing = _Writing(str(new), str(out), trees.live, trees.standby if standby else {}, trees.generation)
         try:
-            for name, content in files.items():
-                _write(new / name, content, out / name)
+            if standby:
+                (new / MARKER).unlink()
+            stamps = {name: _write(writing, name, content) for name, content in files.items()}
             if on_file:
                 on_file(len(files))
-            names = [*files, *_run(jobs, new, out, on_file, lock, workers or len(os.sched_getaffinity(0)))]
+            stamps.update(_run(jobs, writing, on_file, lock, workers or len(os.sched_getaffinity(0))))
+            _remove(new, writing.old.keys() - stamps.keys())
             (new / MARKER).write_text("built by site-builder; this folder is replaced on every build\n", encoding="utf-8", newline="\n")
             new.chmod(0o755)
             _swap(new, out)
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
+            trees.standby, trees.standby_marker = {}, None
             raise
-    return names
+        # ``new`` holds the output before this build, if there was one: the next standby, when its files are known.
+        if trees.folder and trees.live and new.exists():
+            if new != trees.folder:
+                os.rename(new, trees.folder)
+            trees.standby, trees.standby_marker = trees.live, _stat(trees.folder / MARKER)
+        else:
+            shutil.rmtree(new, ignore_errors=True)
+            trees.standby, trees.standby_marker = {}, None
+        trees.live = stamps
+    return list(stamps)
 
 
-def _run(jobs: list[Job], new: Path, out: Path, on_file: Callable[[int], None] | None, lock: int, workers: int) -> list[str]:
-    """Run every job, writing its files into ``new``: here, or in forked workers that share the loaded edition.
-    Returns the files' site paths."""
-    names: list[str] = []
+def _stat(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
+def _marked(folder: Path, marker: tuple[int, int, int] | None) -> bool:
+    """Whether ``folder`` holds the marker it had when recorded (it is the site the record describes)."""
+    try:
+        return marker is not None and _stat(folder / MARKER) == marker
+    except OSError:
+        return False
+
+
+def _remove(folder: Path, names: Iterable[str]) -> None:
+    """Remove files of a standby that the new site does not have, and the folders left empty."""
+    parents = set()
+    for name in names:
+        (folder / name).unlink(missing_ok=True)
+        parents.update(PurePosixPath(name).parents)
+    for parent in sorted(parents, key=lambda p: len(p.parts), reverse=True):
+        if parent.parts:
+            try:
+                (folder / parent).rmdir()
+            except OSError:
+                pass
+
+
+def _run(jobs: list[Job], writing: _Writing, on_file: Callable[[int], None] | None, lock: int, workers: int) -> dict[str, int]:
+    """Run every job, writing its files: here, or in forked workers that share the loaded edition.
+    Returns the files' site paths and stamps."""
+    stamps: dict[str, int] = {}
     if workers < 2 or len(jobs) < PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
-            written = _render(job, new, out)
-            names += written
+            written = _render(job, writing)
+            stamps.update(written)
             if on_file:
                 on_file(len(written))
-        return names
+        return stamps
     global _jobs
     _jobs = jobs
     # Jobs come longest first: they go out one by one, then in ever larger chunks, so that no worker is left
@@ -115,13 +194,13 @@ def _run(jobs: list[Job], new: Path, out: Path, on_file: Callable[[int], None] |
         start += size
     try:
         with multiprocessing.get_context("fork").Pool(workers, _worker_start, (lock,)) as pool:
-            for written in pool.imap_unordered(partial(_work, new=new, out=out), chunks):
-                names += written
+            for written in pool.imap_unordered(partial(_work, writing=writing), chunks):
+                stamps.update(written)
                 if on_file:
                     on_file(len(written))
     finally:
         _jobs = []
-    return names
+    return stamps
 
 
 _jobs: list[Job] = []
@@ -136,49 +215,92 @@ def _worker_start(lock: int) -> None:
     os.close(lock)
 
 
-def _work(chunk: range, new: Path, out: Path) -> list[str]:
-    return [name for index in chunk for name in _render(_jobs[index], new, out)]
+def _work(chunk: range, writing: _Writing) -> list[tuple[str, int]]:
+    return [pair for index in chunk for pair in _render(_jobs[index], writing)]
 
 
-def _render(job: Job, new: Path, out: Path) -> list[str]:
-    """Run one job; the site paths of the files it wrote."""
-    names = []
-    for name, content in job():
-        _write(new / name, content, out / name)
-        names.append(name)
-    return names
+def _render(job: Job, writing: _Writing) -> list[tuple[str, int]]:
+    """Run one job; the site paths and stamps of the files it wrote."""
+    return [(name, _write(writing, name, content)) for name, content in job()]
 
 
-def _write(target: Path, content: Content, current: Path) -> None:
-    """Write one file, or link it to ``current`` (the same path in the live output) when that holds the same bytes."""
-    if content == current:
-        _link(current, target)
-        return
+@dataclass
+class _Writing:
+    """Where a build writes (``new``: a new folder, or the standby whose stamps are ``old``) and what it compares
+    with (``out``, whose stamps are ``live``). Paths are strings: a build joins them for every file."""
+
+    new: str
+    out: str
+    live: dict[str, int]
+    old: dict[str, int]
+    generation: int
+
+    def paths(self, name: str) -> tuple[str, str]:
+        """The file ``name`` in the folder being written and in the live output."""
+        return f"{self.new}/{name}", f"{self.out}/{name}"
+
+
+def _write(writing: _Writing, name: str, content: Content) -> int:
+    """Write one file, or link it to the same path in the live output when that holds the same bytes; its stamp.
+
+    A file of the standby is never written in place: it may be a link to the live output's."""
+    if content is UNCHANGED:
+        return _same_as_live(writing, name)
     if isinstance(content, Path):
         content = content.read_bytes()
     if not isinstance(content, (str, bytes)):
-        _stream(target, content, current)
-        return
+        return _stream(writing, name, content)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
-        if os.stat(current).st_size == len(data) and current.read_bytes() == data:
-            _link(current, target)
-            return
-    except OSError:
-        pass
-    try:
-        file = open(target, "wb")
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        file = open(target, "wb")
-    with file:
+    target, current = writing.paths(name)
+    if _holds(current, data):
+        return _same_as_live(writing, name)
+    if name in writing.old:
+        os.unlink(target)
+    with _create(target) as file:
         file.write(data)
+    return writing.generation
 
 
-def _stream(target: Path, pieces: Iterator[str], current: Path) -> None:
-    """Write text that comes in pieces (a large feed) without ever holding all of it; link if it did not change."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb") as file:
+def _create(path: str) -> BinaryIO:
+    """A new file to write, its folder made only when missing (one system call for most files)."""
+    try:
+        return open(path, "xb")
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        return open(path, "xb")
+
+
+def _holds(path: str, data: bytes) -> bool:
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as file:
+            return file.read() == data
+    except OSError:
+        return False
+
+
+def _same_as_live(writing: _Writing, name: str) -> int:
+    """Make ``name`` the live output's file (a hard link) unless it is already; its stamp."""
+    stamp = writing.live.get(name)
+    if stamp is None or writing.old.get(name) != stamp:
+        target, current = writing.paths(name)
+        if name in writing.old:
+            os.unlink(target)
+        try:
+            os.link(current, target)
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.link(current, target)
+    return writing.live.get(name, writing.generation)
+
+
+def _stream(writing: _Writing, name: str, pieces: Iterator[str]) -> int:
+    """Write text that comes in pieces (a large feed) without ever holding all of it; linked if it did not change."""
+    target, current = writing.paths(name)
+    if name in writing.old:
+        os.unlink(target)
+    with _create(target) as file:
         batch: list[str] = []
         size = 0
         for piece in pieces:
@@ -191,19 +313,13 @@ def _stream(target: Path, pieces: Iterator[str], current: Path) -> None:
     try:
         same = filecmp.cmp(current, target, shallow=False)
     except OSError:
-        return
-    if same:
-        target.unlink()
-        os.link(current, target)
-
-
-def _link(current: Path, target: Path) -> None:
-    """Hard-link ``current`` as ``target``, making the folder only when it is missing (one system call otherwise)."""
-    try:
-        os.link(current, target)
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(current, target)
+        return writing.generation
+    if not same:
+        return writing.generation
+    # Unchanged: the live file (and its stamp) instead of the copy just written.
+    os.unlink(target)
+    os.link(current, target)
+    return writing.live.get(name, writing.generation)
 
 
 @contextmanager
@@ -229,12 +345,13 @@ def _recover(out: Path) -> None:
 
 
 def _swap(new: Path, out: Path) -> None:
-    """Put ``new`` in place of ``out`` in one step where the system can (Linux exchanges the two folders)."""
+    """Put ``new`` in place of ``out`` in one step where the system can (Linux exchanges the two folders).
+
+    Afterwards ``new`` holds the former output, if the two could be exchanged; otherwise it is gone."""
     if not out.exists():
         os.rename(new, out)
         return
     if _exchange(new, out):
-        shutil.rmtree(new, ignore_errors=True)
         return
     # Elsewhere: two renames. A build killed between them leaves the old site
     # aside in .<out>.old-*, and the next build puts it back (_recover).
