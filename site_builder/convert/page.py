@@ -21,6 +21,9 @@ MARKDOWN_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 NOTE_START = re.compile(r"^[（(]\s*作者")
 """The start of the author's note: ``（作者系河南省新乡市红旗区人大``."""
 
+HANGING = "，。、；：？！”’）》"
+"""Marks a typesetter lets hang past the right margin rather than start a line with them."""
+
 LABEL_CHARACTER = re.compile(r"^[\u3400-\u9fff]$")
 """A line of one Chinese character, as a vertical box label comes out: ``摘``."""
 
@@ -67,9 +70,12 @@ class Block:
 
     @cached_property
     def inner_widths(self) -> list[float]:
-        """Widths of the lines that must reach the margin: inner lines and justified ones."""
+        """Widths of the lines that must reach the margin (inner lines and justified ones),
+        without a mark hanging past the margin at the end (``、`` in ``…开展“我来讲党课”、``)."""
         last = len(self.lines) - 1
-        return [line.width for i, line in enumerate(self.lines) if 0 < i < last or SPACED_RUN.search(line.text)]
+        return [
+            margin_width(line) for i, line in enumerate(self.lines) if 0 < i < last or SPACED_RUN.search(line.text)
+        ]
 
     def key(self) -> str:
         """The block's text with spaces removed, to recognise repeated page furniture."""
@@ -94,6 +100,11 @@ class Page:
         )
 
 
+def margin_width(line: Line) -> float:
+    """How far a line reaches: its width without a mark that hangs past the margin."""
+    return line.width - (0.5 if line.text and line.text[-1] in HANGING else 0)
+
+
 def typical_width(blocks: list[Block], minimum: int = 1) -> float:
     """Width of a full line, from the lines that must reach the margin.
 
@@ -106,7 +117,7 @@ def typical_width(blocks: list[Block], minimum: int = 1) -> float:
     inner = [width for block in text for width in block.inner_widths]
     if len(inner) >= max(1, minimum):
         return median(inner)
-    leading = [line.width for block in text for line in block.lines[:-1]]
+    leading = [margin_width(line) for block in text for line in block.lines[:-1]]
     if len(leading) < max(1, minimum):
         return 0.0
     return quantiles(leading, n=4, method="inclusive")[2] if len(leading) > 1 else leading[0]
