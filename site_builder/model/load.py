@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
 from pathlib import Path
 from typing import Any, Callable, Protocol
@@ -22,6 +23,7 @@ from site_builder.model.frontmatter import Document, parse_yaml, read_document
 from site_builder.model.regions import find_province
 from site_builder.model.source import SeedFolder, Source, align
 from site_builder.model.text import DOCUMENT_KINDS, cited_titles, document_kind, plain
+from site_builder.parallel import fork_map
 from site_builder.slugs import person_slug, slugify, unique
 
 TOPICS_FILE = "topics.yml"
@@ -69,14 +71,14 @@ class ParsedFile:
 
 
 class FileCache(Protocol):
-    """Keeps :class:`ParsedFile` results between builds; ``get`` calls ``parse`` only for files that changed."""
+    """Keeps :class:`ParsedFile` results between builds; ``get_all`` calls ``parse`` only for files that changed."""
 
-    def get(self, path: Path, parse: Callable[[Path], ParsedFile]) -> ParsedFile: ...
+    def get_all(self, paths: list[Path], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]: ...
 
 
 class NoCache:
-    def get(self, path: Path, parse: Callable[[Path], ParsedFile]) -> ParsedFile:
-        return parse(path)
+    def get_all(self, paths: list[Path], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
+        return fork_map(parse, paths)
 
 
 def parse_file(path: Path, seeds: SeedFolder) -> ParsedFile:
@@ -126,8 +128,11 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
     documents = {}
     unreadable = set()
     parsed_files: dict[int, ParsedFile] = {}
-    for path in sorted(content.glob("*.md")):
-        parsed = cache.get(path, lambda p: parse_file(p, seeds))
+    paths = sorted(content.glob("*.md"))
+    for path, parsed in zip(paths, cache.get_all(paths, partial(parse_file, seeds=seeds))):
+        if parsed.source:
+            # Parsed elsewhere (a worker, an earlier build): the lines again from this build's seeds, shared.
+            parsed.source = _shared(parsed.source, seeds)
         problems.extend(parsed.problems)
         document = parsed.document
         if document is None:
@@ -294,6 +299,14 @@ def _source(document: Document, seeds: SeedFolder, problems: list[Problem]) -> S
         problems.append(Problem(document.path, "source needs 'lines: [first, last]'", document.line("source")))
         return None
     return Source(parts["lines"], parts.get("abstract_lines"))
+
+
+def _shared(source: Source, seeds: SeedFolder) -> Source:
+    """``source`` with its lines taken from ``seeds``: one copy of each seed line in memory, however many articles."""
+    lines = [seeds.lines(part.file, part.first, part.last) for part in (source.text, source.abstract) if part]
+    if any(isinstance(part, str) for part in lines):
+        return source
+    return Source(*lines)
 
 
 def _is_line_range(value: Any) -> bool:

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from site_builder.model.load import ParsedFile
+from site_builder.parallel import fork_map
 from site_builder.render.writer import MARKER, Trees
 
 if TYPE_CHECKING:
@@ -101,21 +102,31 @@ class ParseCache:
             self.entries.clear()
         self.context, self.seen, self.on_parse = context, set(), on_parse
 
-    def get(self, path: Path, parse: Callable[[Path], ParsedFile]) -> ParsedFile:
-        key = str(path.resolve())
-        self.seen.add(key)
-        stat, now = _stat(path), time.time_ns()
-        entry = self.entries.get(key)
-        if entry and entry.stat == stat and entry.checked - stat[0] > RACY:
-            return entry.parsed
-        sha = hashlib.sha1(path.read_bytes()).hexdigest()
-        if not entry or entry.sha != sha:
+    def get_all(self, paths: list[Path], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
+        """Each file parsed, the ones that changed parsed again, side by side in worker processes."""
+        now = time.time_ns()
+        found: dict[str, ParsedFile] = {}
+        stale: list[tuple[Path, str, tuple[int, int, int], str]] = []
+        keys = [os.path.abspath(path) for path in paths]
+        for path, key in zip(paths, keys):
+            self.seen.add(key)
+            stat = _stat(path)
+            entry = self.entries.get(key)
+            if entry and entry.stat == stat and entry.checked - stat[0] > RACY:
+                found[key] = entry.parsed
+                continue
+            sha = hashlib.sha1(path.read_bytes()).hexdigest()
+            if entry and entry.sha == sha:
+                entry.stat, entry.checked = stat, now
+                found[key] = entry.parsed
+            else:
+                stale.append((path, key, stat, sha))
+        for (_, key, stat, sha), parsed in zip(stale, fork_map(parse, [path for path, _, _, _ in stale])):
             if self.on_parse:
                 self.on_parse()
-            entry = _Entry(stat, now, sha, parse(path))
-            self.entries[key] = entry
-        entry.stat, entry.checked = stat, now
-        return entry.parsed
+            self.entries[key] = _Entry(stat, now, sha, parsed)
+            found[key] = parsed
+        return [found[key] for key in keys]
 
     def prune(self) -> None:
         """Forget files that are gone."""

@@ -14,7 +14,6 @@ import filecmp
 import multiprocessing
 import os
 import shutil
-import signal
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +22,8 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Callable, Iterable, Iterator, Union
 
 from site_builder.exceptions import InputError, Problem
+from site_builder.parallel import PARALLEL, die_with_parent
+from site_builder.parallel import workers as processes
 
 MARKER = ".site-builder"
 """A file in every built site: only a folder holding it (or an empty one) may be replaced."""
@@ -30,8 +31,6 @@ MARKER = ".site-builder"
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 """``renameat2`` flag (Linux 3.15+): swap the two paths, both of which must exist."""
-PR_SET_PDEATHSIG = 1
-"""``prctl`` option (Linux): the signal a process gets when its parent dies."""
 
 
 def check_output(out: Path, protected: list[Path]) -> None:
@@ -60,9 +59,6 @@ Content = Union[str, bytes, Path, Iterator[str], Unchanged]
 Job = Callable[[], Iterable[tuple[str, Content]]]
 """Renders files (site path, content) when called: in a worker process when there are many.
 A build's jobs come longest first."""
-
-PARALLEL = 64
-"""Jobs below which rendering stays in this process: starting workers would cost more than it saves."""
 
 CHUNK = 32
 """Jobs a worker takes at a time, at most: enough to cost little to hand out, few enough to share the work evenly."""
@@ -124,7 +120,7 @@ def write_site(
             stamps = {name: _write(writing, name, content) for name, content in files.items()}
             if on_file:
                 on_file(len(files))
-            stamps.update(_run(jobs, writing, on_file, lock, workers or len(os.sched_getaffinity(0))))
+            stamps.update(_run(jobs, writing, on_file, lock, workers or processes()))
             _remove(new, writing.old.keys() - stamps.keys())
             (new / MARKER).write_text("built by site-builder; this folder is replaced on every build\n", encoding="utf-8", newline="\n")
             new.chmod(0o755)
@@ -176,7 +172,7 @@ def _run(jobs: list[Job], writing: _Writing, on_file: Callable[[int], None] | No
     """Run every job, writing its files: here, or in forked workers that share the loaded edition.
     Returns the files' site paths and stamps."""
     stamps: dict[str, int] = {}
-    if workers < 2 or len(jobs) < PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or len(jobs) < PARALLEL:
         for job in jobs:
             written = _render(job, writing)
             stamps.update(written)
@@ -208,10 +204,8 @@ _jobs: list[Job] = []
 
 
 def _worker_start(lock: int) -> None:
-    # A worker dies with the build (a killed build must not leave it writing) and does not hold its lock.
-    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
-    if prctl is not None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    # A worker dies with the build and does not hold its lock.
+    die_with_parent()
     os.close(lock)
 
 
