@@ -12,7 +12,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 PARALLEL = 64
-"""Items below which the work stays in this process: starting workers would cost more than it saves."""
+"""Items (files, articles) below which the work stays in this process: starting workers would cost more than it saves."""
 
 PR_SET_PDEATHSIG = 1
 """``prctl`` option (Linux): the signal a process gets when its parent dies."""

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from site_builder.config import SiteConfig, load_config
 from site_builder.model import load_edition
+from site_builder.parallel import PARALLEL
+from site_builder.parallel import workers as processes
 from site_builder.progress import Progress
 from site_builder.render.incremental import (
     PACKAGE, RACY, BuildState, code_fingerprint, digest, inputs_fingerprint, standby_folder, state_path,
@@ -80,7 +82,9 @@ def build(
         state.path.parent.mkdir(parents=True, exist_ok=True)
         state.renders.trees.folder = standby_folder(state.path, out)
     with Progress("writing files") as writing:
-        names = write_site(out, files, jobs, writing.advance, trees=state.renders.trees)
+        # Workers pay for a large edition, even when only a few of its pages (the feed, the search data) change.
+        workers = processes() if len(edition.articles) >= PARALLEL else 1
+        names = write_site(out, files, jobs, writing.advance, workers, state.renders.trees)
     pages = sum(1 for name in names if name.endswith(".html"))
     state.files.prune()
     state.renders.finish(out)

@@ -22,8 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Callable, Iterable, Iterator, Union
 
 from site_builder.exceptions import InputError, Problem
-from site_builder.parallel import PARALLEL, die_with_parent
-from site_builder.parallel import workers as processes
+from site_builder.parallel import die_with_parent
 
 MARKER = ".site-builder"
 """A file in every built site: only a folder holding it (or an empty one) may be replaced."""
@@ -97,8 +96,8 @@ def write_site(
 
     A file :data:`UNCHANGED` is hard-linked from the current ``out``, and so is a rendered
     file whose bytes did not change: an unchanged page costs no write and keeps
-    its modification time. Jobs run in ``workers`` processes (default: one per
-    core), each writing its files straight into the new folder; nothing
+    its modification time. Jobs run in ``workers`` processes (default: only
+    this one), each writing its files straight into the new folder; nothing
     rendered is held in memory longer than it takes to write it. ``trees``
     (updated) lets the build update a standby copy instead of making a new
     folder. Returns the site path of every file.
@@ -120,7 +119,7 @@ def write_site(
             stamps = {name: _write(writing, name, content) for name, content in files.items()}
             if on_file:
                 on_file(len(files))
-            stamps.update(_run(jobs, writing, on_file, lock, workers or processes()))
+            stamps.update(_run(jobs, writing, on_file, lock, workers or 1))
             _remove(new, writing.old.keys() - stamps.keys())
             (new / MARKER).write_text("built by site-builder; this folder is replaced on every build\n", encoding="utf-8", newline="\n")
             new.chmod(0o755)
@@ -172,7 +171,7 @@ def _run(jobs: list[Job], writing: _Writing, on_file: Callable[[int], None] | No
     """Run every job, writing its files: here, or in forked workers that share the loaded edition.
     Returns the files' site paths and stamps."""
     stamps: dict[str, int] = {}
-    if workers < 2 or len(jobs) < PARALLEL:
+    if workers < 2 or len(jobs) < 2:
         for job in jobs:
             written = _render(job, writing)
             stamps.update(written)
