@@ -87,14 +87,14 @@ def revision(rev: str) -> str:
     return git("rev-parse", "--short", "HEAD") + (" with uncommitted changes in site_builder/ or themes/" if changed else "")
 
 
-def checkout(rev: str, folder: Path) -> None:
-    """Put site_builder/ and themes/ of commit ``rev`` in ``folder`` and make every site-builder run use them."""
+def checkout(rev: str, folder: Path) -> Path:
+    """Put the project as committed in ``rev`` in ``folder``, make every site-builder run use it; its bench/."""
     folder.mkdir(parents=True)
-    archive = subprocess.run(["git", "archive", rev, "site_builder", "themes"], cwd=ROOT, capture_output=True,
-                             check=True)
+    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
     # Ahead of the editable install of the working tree, for this process's children.
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")]))
+    return folder / "bench"
 
 
 def pages(folder: Path) -> int:
@@ -225,9 +225,9 @@ def scaling(work: Path, sizes: list[int], runs: int, scripts: tuple[str, ...]) -
     return "\n".join(lines)
 
 
-def other_bench(script: str, *args: str) -> str:
-    """The report of another benchmark of this folder, run as it is."""
-    done = subprocess.run([sys.executable, str(BENCH / script), *args], cwd=ROOT, capture_output=True, text=True)
+def other_bench(bench: Path, script: str, *args: str) -> str:
+    """The report of another benchmark of ``bench``, run as it is."""
+    done = subprocess.run([sys.executable, str(bench / script), *args], cwd=bench.parent, capture_output=True, text=True)
     return done.stdout.rstrip() + (f"\n{script} failed: {done.stderr.strip()[-500:]}" if done.returncode else "")
 
 
@@ -245,7 +245,8 @@ def main() -> None:
     parser.add_argument("--skip-search", action="store_true")
     parser.add_argument("--both-scripts", action="store_true", help="build site-builder's edition in zh-Hans and zh-Hant")
     parser.add_argument("--revision", default="", metavar="REV",
-                        help="measure site-builder as committed in REV (e.g. HEAD), not the working tree")
+                        help="measure site-builder (and the converter and search benchmarks) as committed in REV, "
+                             "e.g. HEAD, not the working tree")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (printed)")
     args = parser.parse_args()
     runs = 1 if args.quick else args.runs
@@ -255,8 +256,8 @@ def main() -> None:
     print(f"site-builder: commit {revision(args.revision)}; Python {platform.python_version()}")
     work = Path(tempfile.mkdtemp(prefix="bench-run-"))
     try:
-        if args.revision:
-            checkout(args.revision, work / "snapshot")
+        # The other benchmarks as committed with the site-builder they measure.
+        others = checkout(args.revision, work / "snapshot") if args.revision else BENCH
         found = None if args.no_peers else peers.install()
         note(f"writing the edition of {args.articles:,} articles in {work}")
         articles = list(generate(args.articles))
@@ -285,10 +286,10 @@ def main() -> None:
             print(scaling(work, [int(size) for size in args.scaling.split(",")], args.scaling_runs, scripts))
         if not (args.quick or args.skip_convert):
             print("\nconverter (bench/convert.py):")
-            print(other_bench("convert.py", "--sizes", "1,2,4,8", "--repeat", str(runs)))
+            print(other_bench(others, "convert.py", "--sizes", "1,2,4,8", "--repeat", str(runs)))
         if not (args.quick or args.skip_search):
             print(f"\nsearch (bench/search.py --articles {args.articles}):")
-            print(other_bench("search.py", "--articles", str(args.articles)))
+            print(other_bench(others, "search.py", "--articles", str(args.articles)))
         print(f"\nmachine: {machine()} (at end)")
     finally:
         if args.keep:
