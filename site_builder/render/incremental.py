@@ -27,6 +27,7 @@ import os
 import pickle
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from site_builder.render.site import Site
     from site_builder.render.views import Page
 
-FORMAT = 3
+FORMAT = 4
 """Bumped when the cache's layout changes; an older cache is ignored."""
 
 RACY = 2_000_000_000
@@ -96,10 +97,13 @@ class ParseCache:
     entries: dict[str, _Entry] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
     on_parse: Callable[[], None] | None = None
+    dirty: set[int] = field(default_factory=set)
+    """The shards (:func:`shard`) whose entries changed since they were saved."""
 
     def start(self, context: str, on_parse: Callable[[], None] | None = None) -> None:
         if context != self.context:
             self.entries.clear()
+            self.dirty = set(range(SHARDS))
         self.context, self.seen, self.on_parse = context, set(), on_parse
 
     def get_all(self, paths: list[Path], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
@@ -116,6 +120,7 @@ class ParseCache:
                 found[key] = entry.parsed
                 continue
             sha = hashlib.sha1(path.read_bytes()).hexdigest()
+            self.dirty.add(shard(key))
             if entry and entry.sha == sha:
                 entry.stat, entry.checked = stat, now
                 found[key] = entry.parsed
@@ -125,6 +130,7 @@ class ParseCache:
             if self.on_parse:
                 self.on_parse()
             self.entries[key] = _Entry(stat, now, sha, parsed)
+            self.dirty.add(shard(key))
             found[key] = parsed
         return [found[key] for key in keys]
 
@@ -132,7 +138,53 @@ class ParseCache:
         """Forget files that are gone."""
         for key in set(self.entries) - self.seen:
             del self.entries[key]
+            self.dirty.add(shard(key))
         self.on_parse = None
+
+    def save(self, folder: Path) -> None:
+        """Write the shards that changed into ``folder``, each atomically.
+
+        Every entry proves itself (by the stat and hash of its file), and each
+        shard names the context it was parsed in: shards of different builds
+        can be read together."""
+        folder.mkdir(parents=True, exist_ok=True)
+        shards: dict[int, dict[str, _Entry]] = {number: {} for number in self.dirty}
+        for key, entry in self.entries.items():
+            if (number := shard(key)) in shards:
+                shards[number][key] = entry
+        for number, entries in shards.items():
+            _dump(folder / f"{number}.pickle", (FORMAT, self.context, entries))
+        self.dirty = set()
+
+    def load(self, folder: Path) -> None:
+        """Read the shards of ``folder`` that were parsed in this cache's context."""
+        for number in range(SHARDS):
+            try:
+                with (folder / f"{number}.pickle").open("rb") as stream:
+                    version, context, entries = pickle.load(stream)
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+                self.dirty.add(number)
+                continue
+            if version == FORMAT and context == self.context:
+                self.entries.update(entries)
+            else:
+                self.dirty.add(number)
+
+    def __getstate__(self) -> dict:
+        # The entries are saved in shards of their own (:meth:`save`): a build rewrites only those that changed.
+        return {"context": self.context}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["context"])
+
+
+SHARDS = 64
+"""Files the parsed content is saved in: an edit rewrites one of them, not the whole cache."""
+
+
+def shard(key: str) -> int:
+    """The shard of a content file's entry."""
+    return zlib.crc32(key.encode()) % SHARDS
 
 
 @dataclass
@@ -241,6 +293,7 @@ class BuildState:
                 state = pickle.load(stream)
             if isinstance(state, tuple) and state[0] == FORMAT and isinstance(state[1], BuildState):
                 state[1].path = path
+                state[1].files.load(_parsed(path))
                 return state[1]
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
             pass
@@ -268,12 +321,18 @@ class BuildState:
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.files.save(_parsed(self.path))
         _dump(self.path, (FORMAT, dataclasses.replace(self, path=None)))
         _dump(_summary(self.path), (FORMAT, self.inputs, self.counts, self.renders.marker))
 
 
 def _summary(path: Path) -> Path:
     return path.with_suffix(".inputs")
+
+
+def _parsed(path: Path) -> Path:
+    """The folder of the shards of parsed content beside the cache ``path``."""
+    return path.with_suffix(".parsed")
 
 
 def _dump(path: Path, value: object) -> None:
