@@ -9,6 +9,7 @@ spares it the files and pages that did not change.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,30 +62,41 @@ def build(
     # Nothing changed: the summary of the last build says so without reading the whole cache.
     if saved and settled and (counts := BuildState.unchanged(state_path(content, out, config_path), inputs, out)):
         return BuildReport(out, *counts, rendered=0)
-    state = state or BuildState.load(state_path(content, out, config_path))
-    if state.inputs == inputs and settled and state.renders.describes(out):
-        return BuildReport(out, *state.counts, rendered=0)
-    with Progress("reading content") as reading:
-        state.files.start(inputs_fingerprint([config.seeds], today)[0], reading.advance)
-        edition = load_edition(content, config, state.files)
-    extras = [(p.name, p.read_bytes()) for p in sorted(content.iterdir()) if p.is_file() and p.suffix != ".md"]
-    with Progress("rendering pages") as rendering:
-        state.renders.start(out, digest(code_fingerprint(), extras), rendering.advance)
-        templates = state.path.parent / "templates" if state.path else None
-        sites = script_sites(config, content, edition, today, state.renders, templates)
-        files: dict[str, Content] = {}
-        jobs: list[Job] = []
-        for site in sites:
-            ready, rendered = site.outputs()
-            files.update(ready)
-            jobs += rendered
+    # Reading makes millions of objects that last the build, and no garbage: collections would only rescan them.
+    gc.disable()
+    try:
+        state = state or BuildState.load(state_path(content, out, config_path))
+        if state.inputs == inputs and settled and state.renders.describes(out):
+            return BuildReport(out, *state.counts, rendered=0)
+        with Progress("reading content") as reading:
+            state.files.start(inputs_fingerprint([config.seeds], today)[0], reading.advance)
+            edition = load_edition(content, config, state.files)
+        extras = [(p.name, p.read_bytes()) for p in sorted(content.iterdir()) if p.is_file() and p.suffix != ".md"]
+        with Progress("rendering pages") as rendering:
+            state.renders.start(out, digest(code_fingerprint(), extras), rendering.advance)
+            templates = state.path.parent / "templates" if state.path else None
+            sites = script_sites(config, content, edition, today, state.renders, templates)
+            files: dict[str, Content] = {}
+            jobs: list[Job] = []
+            for site in sites:
+                ready, rendered = site.outputs()
+                files.update(ready)
+                jobs += rendered
+        # Collections while writing (here and in the forked workers) skip what is loaded and leave its memory shared.
+        gc.freeze()
+    finally:
+        gc.enable()
     if state.path:
         state.path.parent.mkdir(parents=True, exist_ok=True)
         state.renders.trees.folder = standby_folder(state.path, out)
-    with Progress("writing files") as writing:
-        # Workers pay for a large edition, even when only a few of its pages (the feed, the search data) change.
-        workers = processes() if len(edition.articles) >= PARALLEL else 1
-        names = write_site(out, files, jobs, writing.advance, workers, state.renders.trees)
+    try:
+        with Progress("writing files") as writing:
+            # Workers pay for a large edition, even when only a few of its pages (the feed, the search data) change.
+            workers = processes() if len(edition.articles) >= PARALLEL else 1
+            names = write_site(out, files, jobs, writing.advance, workers, state.renders.trees)
+    finally:
+        # What this build loaded may be garbage for the next one (serve).
+        gc.unfreeze()
     pages = sum(1 for name in names if name.endswith(".html"))
     state.files.prune()
     state.renders.finish(out)
