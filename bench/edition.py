@@ -68,10 +68,6 @@ class Article:
     def body(self) -> str:
         return "\n\n".join(self.blocks) + "\n"
 
-    @property
-    def paragraphs(self) -> list[str]:
-        return [b for b in self.blocks if not b.startswith("## ")]
-
     def markdown(self) -> str:
         """The content file as site-builder reads it (README, "The content files"); strings in JSON quotes, which YAML reads."""
         lines = [
