@@ -76,10 +76,22 @@ SCHEMA: tuple[Option, ...] = (
         choices=tuple(PROFILES),
     ),
     Option("corner_quotes", bool, "on the zh-Hant pages, “ ” ‘ ’ become 「 」 『 』 (Taiwan and Hong Kong style)", default=False),
+    Option(
+        "feed_entries",
+        int,
+        "how many articles the Atom feed carries with their full text: the last ones of the edition; 0 for all",
+        default=50,
+    ),
 )
 """Every key ``site.yml`` may hold."""
 
-TYPE_NAMES = {str: "a string", dt.date: "a date (YYYY-MM-DD)", list: "a list", bool: "true or false"}
+TYPE_NAMES = {
+    str: "a string",
+    dt.date: "a date (YYYY-MM-DD)",
+    list: "a list",
+    bool: "true or false",
+    int: "a whole number, 0 or more",
+}
 
 
 @dataclass(frozen=True)
@@ -100,6 +112,7 @@ class SiteConfig:
     scripts: tuple[str, ...] = ("zh-Hans",)
     script_profile: str = DEFAULT_PROFILE
     corner_quotes: bool = False
+    feed_entries: int = 50
 
     @property
     def periodical_name(self) -> str:
@@ -154,7 +167,9 @@ def validate(data: dict, path: Path, lines: dict[str, int]) -> tuple[dict[str, A
             elif option.default is not None:
                 values[option.key] = option.default
             continue
-        if not isinstance(value, option.type):
+        # YAML's true is an int to Python: a number option takes only real numbers, and none below zero.
+        wrong_number = option.type is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0)
+        if wrong_number or not isinstance(value, option.type):
             problems.append(
                 Problem(path, f"key '{option.key}' must be {TYPE_NAMES[option.type]}, not {value!r}", line)
             )

@@ -79,3 +79,18 @@ def test_a_user_theme_overrides_single_templates(tmp_path: Path) -> None:
     assert 'class="pilcrow"' in page(root / "public", "articles/b/index.html"), "other templates stay the default"
     assert page(root / "public", "static/style.css") == "body { color: black; }\n"
     assert (root / "public/static/site.js").is_file()
+
+
+@pytest.mark.parametrize(("entries", "expected"), [(1, 1), (0, 2), (5, 2)])
+def test_the_feed_carries_the_last_articles_of_the_edition(tmp_path: Path, entries: int, expected: int) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "valid", root)
+    with (root / "site.yml").open("a", encoding="utf-8") as config:
+        config.write(f"feed_entries: {entries}\n")
+    build(root / "content", root / "public", root / "site.yml")
+    feed = page(root / "public", "feed.xml")
+    home = page(root / "public", "index.html")
+    links = re.findall(r'<link rel="alternate" type="text/html" href="(articles/[^"]+)"', feed)
+    listed = re.findall(r'href="(articles/[^"]+/index\.html)"', home)
+    assert len(links) == expected
+    assert links == list(dict.fromkeys(listed))[-expected:], "the last ones, in edition order"
