@@ -91,7 +91,12 @@ class Watched:
         page = self.page
         page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text} ({m.location['url']})"))
         page.on("pageerror", lambda e: self.problems.append(f"error: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        # ERR_ABORTED is the browser cancelling a request itself when the page moves on (a favicon still
+        # loading as a link is followed); a missing file shows as a 404 or ERR_FILE_NOT_FOUND instead.
+        page.on(
+            "requestfailed",
+            lambda r: "ERR_ABORTED" not in (r.failure or "") and self.problems.append(f"failed: {r.url} {r.failure}"),
+        )
         page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
 
         def request(r) -> None:
