@@ -89,9 +89,8 @@ def test_rebuild_without_changes_does_nothing(tmp_path: Path) -> None:
     build_here(project)
     marker = (project / "public" / ".site-builder").stat()
     time.sleep(2.1)  # older than the window in which a file can change without its stat changing
-    start = time.perf_counter()
     report = build_here(project)
-    assert report.rendered == 0 and time.perf_counter() - start < 0.5
+    assert report.rendered == 0
     assert (project / "public" / ".site-builder").stat().st_ino == marker.st_ino, "the output was not even replaced"
     assert state_path(project / "content", project / "public", project / "site.yml").is_file()
 
