@@ -21,7 +21,6 @@ fi
 echo
 .venv/bin/site-builder build
 echo
-echo "The edition's Markdown is in content/, the site in public/."
-echo "Open public/index.html in a browser (it works from disk), or serve it:"
-echo "  python3 -m http.server -d public    # then http://localhost:8000/"
+echo "The edition's Markdown is in content/, the site in public/ (opened as said above)."
+echo "While editing: .venv/bin/site-builder serve   (rebuilds and reloads on every change)"
 echo "Run the tests with ./test.sh"
