@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from pypinyin import Style, lazy_pinyin
 
 NON_SLUG = re.compile(r"[^a-z0-9]+")
 """Anything that may not stand in a slug: ``, `` in ``yi-dang, de``."""
@@ -23,9 +22,18 @@ MAX_LENGTH = 48
 """Longest slug, cut at a syllable boundary."""
 
 
+
+def _pinyin(text: str) -> list[str]:
+    """Toneless syllables of ``text``. pypinyin is imported on first use: loading its phrase
+    dictionary takes about 0.2 s, which a build with nothing to do should not pay."""
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(text, style=Style.NORMAL)
+
+
 def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
     """``以党的二十大精神为指引`` → ``yi-dang-de-er-shi-da-jing-shen-wei-zhi-yin``."""
-    syllables = [NON_SLUG.sub("-", s.lower()).strip("-") for s in lazy_pinyin(text, style=Style.NORMAL)]
+    syllables = [NON_SLUG.sub("-", s.lower()).strip("-") for s in _pinyin(text)]
     slug = "-".join(s for s in syllables if s)
     slug = NON_SLUG.sub("-", slug).strip("-")
     if len(slug) > max_length:
@@ -39,7 +47,7 @@ def name_syllables(name: str) -> tuple[list[str], list[str]]:
     size = 2 if name[:2] in COMPOUND_SURNAMES else 1
     surname, given = name[:size], name[size:]
     reading = SURNAME_READINGS.get(surname)
-    return ([reading] if reading else lazy_pinyin(surname)), lazy_pinyin(given)
+    return ([reading] if reading else _pinyin(surname)), _pinyin(given)
 
 
 def person_slug(name: str) -> str:
