@@ -200,3 +200,12 @@ def test_text_before_the_first_author_line_continues_the_previous_page(tmp_path:
     assert text(60) + "。" in "".join(paragraphs(first))
     assert any("上一页" in message for message in first.review)
     assert second.title == "标题二"
+
+
+def test_a_banner_repeated_on_two_pages_is_furniture_naming_the_series(tmp_path: Path) -> None:
+    banner = ["勇担使命 砥砺前行", "深入学习贯彻宪法精神"]
+    first = [*banner, "", "■ 谭荣芳 （山西）", "", *paragraph(30), "", "标题一"]
+    second = [*banner, "", "■ 韩光亮 （河南）", "", *paragraph(30, 2), "", "标题二"]
+    one, two = convert(tmp_path, first, second)
+    assert one.series == two.series == "深入学习贯彻宪法精神"
+    assert "勇担使命" not in one.text() + two.text()

@@ -131,6 +131,7 @@ class KnownFurniture:
     def learn(self, pages: list[Page]) -> None:
         """Add what the pages show: a short label opening a page, blocks repeated across pages."""
         seen: dict[str, set[str]] = {}
+        last_lines: dict[str, str] = {}
         for page in pages:
             first = page.blocks[0] if page.blocks else None
             if first and first.kind == "text" and len(first.lines) == 1 and _is_label_like(first.text):
@@ -138,9 +139,11 @@ class KnownFurniture:
             for block in page.blocks:
                 if block.kind == "text" and len(block.lines) <= 2 and len(block.key()) <= 30:
                     seen.setdefault(block.key(), set()).add(page.name)
+                    last_lines[block.key()] = block.lines[-1].text.strip()
         for key, names in seen.items():
             if len(names) > 1 and key not in self.columns and not ends_sentence(key):
-                self.banners.setdefault(key, key[-15:])
+                # As with the known banners, the last line names the series.
+                self.banners.setdefault(key, last_lines[key])
 
 
 def _key(text: str) -> str:
@@ -623,4 +626,4 @@ def _place_lead(page: Page, lead: Article, before: list[Article], on_page: list[
         on_page[0].review.append(f"{where}位于本页第一个作者行之前，已并入本页第一篇文章，请核对")
 
 
-__all__ = ["Article", "Edition", "Heading", "Paragraph", "read_edition", "count_han"]
+__all__ = ["Article", "Edition", "Heading", "Paragraph", "read_edition"]

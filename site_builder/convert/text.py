@@ -23,11 +23,6 @@ OPENERS = "“‘（《「『〔【"
 """Opening marks, e.g. ``“`` in ``“实景”``."""
 
 
-def is_han(char: str) -> bool:
-    """True for a Chinese character (``人``), False for punctuation, Latin or digits."""
-    return bool(HAN_RE.match(char))
-
-
 NOT_HAN_RE = re.compile(f"[^{HAN_RANGES}]+")
 """Everything but Chinese characters: ``，“`` and ``2021`` in ``2021年，“两个”``."""
 
