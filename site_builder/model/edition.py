@@ -149,6 +149,10 @@ class Article:
     """Sharing authors or topics, best first (set by the loader)."""
     digest: str = ""
     """Fingerprint of the article's file and OCR source lines: equal digests, equal articles."""
+    chars: int = 0
+    """Characters of the body that take reading time (:func:`measure_body`)."""
+    opening: str = ""
+    """The opening of the body, cut at a sentence end (:func:`measure_body`)."""
     untitled: str = UNTITLED
     """What stands for a missing title, in the article's script."""
 
@@ -160,7 +164,6 @@ class Article:
     def display_title(self) -> str:
         return self.title or self.untitled
 
-    # The text and what is measured on it are computed once: every page that lists the article shows them.
     @cached_property
     def paragraphs(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "paragraph"]
@@ -169,14 +172,10 @@ class Article:
     def headings(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "heading"]
 
-    @cached_property
+    @property
     def text(self) -> str:
         """The body as plain text, paragraphs separated by newlines."""
-        return "\n".join(plain(b.text) for b in self.paragraphs)
-
-    @cached_property
-    def chars(self) -> int:
-        return count_chars(self.text)
+        return body_text(self.blocks)
 
     @property
     def reading_minutes(self) -> int:
@@ -185,7 +184,7 @@ class Article:
     @cached_property
     def description(self) -> str:
         """For metadata and lists: the abstract, or the opening of the body, cut at a sentence end."""
-        return describe(self.abstract or self.text)
+        return describe(self.abstract) if self.abstract else self.opening
 
     @cached_property
     def anchors(self) -> set[str]:
@@ -194,6 +193,18 @@ class Article:
     def related(self, limit: int = 5) -> list[Article]:
         """Articles sharing authors (weighted most) or topics, best first, then in edition order."""
         return self.related_articles[:limit]
+
+
+def body_text(blocks: list[Block]) -> str:
+    """The paragraphs of a body as plain text, separated by newlines."""
+    return "\n".join(plain(b.text) for b in blocks if b.kind == "paragraph")
+
+
+def measure_body(blocks: list[Block]) -> tuple[int, str]:
+    """What every page listing an article shows of its body: the characters that take reading time, and the
+    opening. Measured once, where the file is parsed: listing pages show them for thousands of articles."""
+    text = body_text(blocks)
+    return count_chars(text), describe(text)
 
 
 @dataclass

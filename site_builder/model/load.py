@@ -18,7 +18,7 @@ from typing import Any, Callable, Protocol
 from site_builder.config import LANGUAGE_TAG, SiteConfig
 from site_builder.exceptions import Problem, ProblemsError, did_you_mean
 from site_builder.model.body import Block, Link, internal_links, split_blocks
-from site_builder.model.edition import Article, Author, Citation, CitedDocument, Edition, Region, Topic
+from site_builder.model.edition import Article, Author, Citation, CitedDocument, Edition, Region, Topic, measure_body
 from site_builder.model.frontmatter import Document, parse_yaml, read_document
 from site_builder.model.regions import find_province
 from site_builder.model.source import SeedFolder, Source, align
@@ -68,6 +68,11 @@ class ParsedFile:
     """The body's links inside the edition, to be checked against the other files."""
     citations: list[tuple[str, str]] = field(default_factory=list)
     """(anchor, title) of every document cited in 《》, in order: ``("p3", "立法法")``."""
+    author_slugs: list[str] = field(default_factory=list)
+    """The slug each author's name reads as (before telling apart namesakes): pinyin is slow to load and to run."""
+    chars: int = 0
+    opening: str = ""
+    """The body measured (:func:`measure_body`)."""
 
 
 class FileCache(Protocol):
@@ -97,7 +102,8 @@ def parse_file(path: Path, seeds: SeedFolder) -> ParsedFile:
     citations = [(anchor, title) for anchor, text in places for title in cited_titles(text)]
     # The body lives on as blocks: the cache need not keep it twice.
     document = dataclasses.replace(document, body="")
-    return ParsedFile(document, problems, blocks, source, digest, internal_links(blocks), citations)
+    author_slugs = [person_slug(_name(name)) for name in document.meta["authors"]]
+    return ParsedFile(document, problems, blocks, source, digest, internal_links(blocks), citations, author_slugs, *measure_body(blocks))
 
 
 def load_edition(content: Path, config: SiteConfig, cache: FileCache | None = None) -> Edition:
@@ -156,7 +162,7 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
                 path=path,
                 slug=slug,
                 title=" ".join((meta.get("title") or "").split()),
-                authors=[_author(name, authors) for name in meta["authors"]],
+                authors=[_author(_name(name), slug, authors) for name, slug in zip(meta["authors"], parsed.author_slugs)],
                 region=_region(document, regions, problems),
                 column=meta.get("column") or "",
                 series=meta.get("series") or "",
@@ -167,6 +173,8 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
                 blocks=parsed.blocks,
                 source=parsed.source,
                 digest=parsed.digest,
+                chars=parsed.chars,
+                opening=parsed.opening,
             )
         )
         parsed_files[id(articles[-1])] = parsed
@@ -245,11 +253,14 @@ def _read_topics(path: Path, problems: list[Problem]) -> dict[str, Topic]:
     return topics
 
 
-def _author(name: str, authors: dict[str, Author]) -> Author:
-    name = "".join(name.split())
+def _name(written: str) -> str:
+    """An author's name as written in the front matter, without the spaces of printed justification: ``谭 荣芳``."""
+    return "".join(written.split())
+
+
+def _author(name: str, slug: str, authors: dict[str, Author]) -> Author:
     if name not in authors:
-        slug = unique(person_slug(name), {a.slug for a in authors.values()})
-        authors[name] = Author(name, slug)
+        authors[name] = Author(name, unique(slug, {a.slug for a in authors.values()}))
     return authors[name]
 
 

@@ -10,7 +10,7 @@ import dataclasses
 from typing import Iterable
 
 from site_builder.model.body import Block
-from site_builder.model.edition import Article, Author, Citation, CitedDocument, Edition, Region, Topic
+from site_builder.model.edition import Article, Author, Citation, CitedDocument, Edition, Region, Topic, measure_body
 from site_builder.model.regions import Province
 from site_builder.scripts import ScriptConverter, strip_markup
 
@@ -70,6 +70,8 @@ class Transcriber:
         documents = {id(d): CitedDocument(text(d.title), d.slug, text(d.kind)) for d in edition.documents}
         articles: dict[int, Article] = {}
         for a in edition.articles:
+            blocks = [self._block(b) for b in a.blocks]
+            chars, opening = measure_body(blocks) if any(x is not y for x, y in zip(blocks, a.blocks)) else (a.chars, a.opening)
             articles[id(a)] = dataclasses.replace(
                 a,
                 title=text(a.title), column=text(a.column), series=text(a.series),
@@ -79,7 +81,7 @@ class Transcriber:
                 region=a.region and regions[id(a.region)],
                 topics=[topics[id(t)] for t in a.topics],
                 documents=[documents[id(d)] for d in a.documents],
-                blocks=[self._block(b) for b in a.blocks],
+                blocks=blocks, chars=chars, opening=opening,
             )
         for a in edition.articles:
             copy = articles[id(a)]
