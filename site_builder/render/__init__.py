@@ -78,10 +78,12 @@ def build(
             sites = script_sites(config, content, edition, today, state.renders, templates)
             files: dict[str, Content] = {}
             jobs: list[Job] = []
+            local_jobs: list[Job] = []
             for site in sites:
-                ready, rendered = site.outputs()
-                files.update(ready)
-                jobs += rendered
+                outputs = site.outputs()
+                files.update(outputs.files)
+                jobs += outputs.jobs
+                local_jobs += outputs.local_jobs
         # Collections while writing (here and in the forked workers) skip what is loaded and leave its memory shared.
         gc.freeze()
     finally:
@@ -93,7 +95,7 @@ def build(
         with Progress("writing files") as writing:
             # Workers pay for a large edition, even when only a few of its pages (the feed, the search data) change.
             workers = processes() if len(edition.articles) >= PARALLEL else 1
-            names = write_site(out, files, jobs, writing.advance, workers, state.renders.trees)
+            names = write_site(out, files, jobs, writing.advance, workers, state.renders.trees, local_jobs)
     finally:
         # What this build loaded may be garbage for the next one (serve).
         gc.unfreeze()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
@@ -101,6 +102,17 @@ def script_sites(
     return [Site(config, edition, today, script, scripts, renders, templates) for script in scripts]
 
 
+@dataclass
+class Outputs:
+    """A site's files: those ready (unchanged pages, static files), the jobs that render the others (longest
+    first, in worker processes), and the jobs that run in the building process meanwhile (the search data,
+    which keeps what it learns for the next build)."""
+
+    files: dict[str, Content]
+    jobs: list[Job]
+    local_jobs: list[Job]
+
+
 class Site:
     """The edition laid out as pages; :meth:`files` renders them all before anything is written."""
 
@@ -120,7 +132,7 @@ class Site:
         self.edition = self.script.transcriber.edition(edition)
         self.today = today or dt.date.today()
         self.env = make_environment(self.config, self.script, templates)
-        renderer = BodyRenderer()
+        renderer = BodyRenderer(self.script.transcriber.text)
         # Permalinks and JSON-LD addresses are in the script's folder.
         self.located = self.script.located(self.config)
         self.views = {a.slug: article_view(a, self.located, renderer, self.today) for a in self.edition.articles}
@@ -165,10 +177,9 @@ class Site:
             )
         return pages
 
-    def outputs(self) -> tuple[dict[str, Content], list[Job]]:
-        """Every output file below the site root: those ready (unchanged pages, static files) and the jobs that
-        render the others, longest first. The script's pages, feed and sitemap are in its folder; robots.txt and
-        the theme's static files, which every script shares, at the root."""
+    def outputs(self) -> Outputs:
+        """Every output file below the site root. The script's pages, feed, sitemap and search data are in its
+        folder; robots.txt and the theme's static files, which every script shares, at the root."""
         files: dict[str, Content] = {}
         jobs: list[Job] = []
 
@@ -183,20 +194,20 @@ class Site:
         pages = self.pages()
         # The feed holds every article: streamed to its file, never whole in memory.
         add(Page("feed.xml", "feed.xml", "", "", ""), stream=True, feed_id=self._id("feed.xml"), entry_id=self._id)
-        jobs.append(self._search)
         if self.config.base_url:
             add(Page("sitemap.xml", "sitemap.xml", "", "", ""), stream=True, pages=[p for p in pages if p.path != "404.html"])
         for page in pages:
             add(page)
+        outputs = Outputs(files, jobs, [self._search])
         if self.script.prefix:
-            return files, jobs
+            return outputs
         add(Page("robots.txt", "robots.txt", "", "", ""))
         for folder in reversed(theme_folders(self.config)):
             static = folder / STATIC
             for path in sorted(static.rglob("*")) if static.is_dir() else []:
                 if path.is_file():
                     files[f"{STATIC}/{path.relative_to(static).as_posix()}"] = path
-        return files, jobs
+        return outputs
 
     def _search(self) -> Iterator[tuple[str, Content]]:
         for name, text in build_index(self.edition).files.items():

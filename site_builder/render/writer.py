@@ -90,17 +90,18 @@ class Trees:
 
 def write_site(
     out: Path, files: dict[str, Content], jobs: list[Job] = (), on_file: Callable[[int], None] | None = None,
-    workers: int | None = None, trees: Trees | None = None,
+    workers: int | None = None, trees: Trees | None = None, local_jobs: list[Job] = (),
 ) -> list[str]:
-    """Write ``files`` and what ``jobs`` render as the new content of ``out``, then swap it in.
+    """Write ``files`` and what ``jobs`` and ``local_jobs`` render as the new content of ``out``, then swap it in.
 
     A file :data:`UNCHANGED` is hard-linked from the current ``out``, and so is a rendered
     file whose bytes did not change: an unchanged page costs no write and keeps
     its modification time. Jobs run in ``workers`` processes (default: only
     this one), each writing its files straight into the new folder; nothing
-    rendered is held in memory longer than it takes to write it. ``trees``
-    (updated) lets the build update a standby copy instead of making a new
-    folder. Returns the site path of every file.
+    rendered is held in memory longer than it takes to write it. Local jobs
+    run in this process meanwhile: what they learn (the search data's state)
+    stays for the next build. ``trees`` (updated) lets the build update a
+    standby copy instead of making a new folder. Returns the site path of every file.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -119,7 +120,7 @@ def write_site(
             stamps = {name: _write(writing, name, content) for name, content in files.items()}
             if on_file:
                 on_file(len(files))
-            stamps.update(_run(jobs, writing, on_file, lock, workers or 1))
+            stamps.update(_run(jobs, local_jobs, writing, on_file, lock, workers or 1))
             _remove(new, writing.old.keys() - stamps.keys())
             (new / MARKER).write_text("built by site-builder; this folder is replaced on every build\n", encoding="utf-8", newline="\n")
             new.chmod(0o755)
@@ -167,16 +168,22 @@ def _remove(folder: Path, names: Iterable[str]) -> None:
                 pass
 
 
-def _run(jobs: list[Job], writing: _Writing, on_file: Callable[[int], None] | None, lock: int, workers: int) -> dict[str, int]:
-    """Run every job, writing its files: here, or in forked workers that share the loaded edition.
-    Returns the files' site paths and stamps."""
+def _run(
+    jobs: list[Job], local_jobs: list[Job], writing: _Writing, on_file: Callable[[int], None] | None, lock: int, workers: int,
+) -> dict[str, int]:
+    """Run every job, writing its files: here, or in forked workers that share the loaded edition, while this
+    process runs the local jobs. Returns the files' site paths and stamps."""
     stamps: dict[str, int] = {}
-    if workers < 2 or len(jobs) < 2:
-        for job in jobs:
+
+    def run_here(here: list[Job]) -> None:
+        for job in here:
             written = _render(job, writing)
             stamps.update(written)
             if on_file:
                 on_file(len(written))
+
+    if workers < 2 or len(jobs) < 2:
+        run_here([*local_jobs, *jobs])
         return stamps
     global _jobs
     _jobs = jobs
@@ -189,7 +196,9 @@ def _run(jobs: list[Job], writing: _Writing, on_file: Callable[[int], None] | No
         start += size
     try:
         with multiprocessing.get_context("fork").Pool(workers, _worker_start, (lock,)) as pool:
-            for written in pool.imap_unordered(partial(_work, writing=writing), chunks):
+            results = pool.imap_unordered(partial(_work, writing=writing), chunks)
+            run_here(local_jobs)
+            for written in results:
                 stamps.update(written)
                 if on_file:
                     on_file(len(written))
