@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from typing import Callable
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
@@ -24,6 +25,15 @@ BLOCK_START = re.compile(r"[#>+=-]|\d+[.)]")
 
 SINGLE_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 """Markdown output that is one paragraph, whose content can go into another element: ``<p>文字</p>``."""
+
+
+PARAGRAPH_LINK = (
+    '<a class="pilcrow" href="#{anchor}" title="本段链接（第{number}段）"><span class="visually-hidden">第{number}段链接</span>¶</a>'
+)
+SECTION_LINK = '<a class="pilcrow" href="#{anchor}" title="本节链接"><span class="visually-hidden">本节链接</span>§</a>'
+SOURCE_LINK = (
+    '<a class="srcref" href="#L{line}" title="对照原始识别文本第{line}行"><span class="visually-hidden">对照原始识别文本</span>原{line}行</a>'
+)
 
 
 class _Links(Treeprocessor):
@@ -59,9 +69,12 @@ def plain_paragraph(text: str) -> bool:
 
 
 class BodyRenderer:
-    """Renders Markdown blocks one at a time, so that each paragraph keeps the anchor the model gave it."""
+    """Renders Markdown blocks one at a time, so that each paragraph keeps the anchor the model gave it, and the
+    links an article page adds to them; ``text`` puts the links' words in the page's script, as the templates'
+    own text is (:class:`~site_builder.render.scripts.ScriptLoader`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, text: Callable[[str], str] = str) -> None:
+        self._paragraph_link, self._section_link, self._source_link = map(text, (PARAGRAPH_LINK, SECTION_LINK, SOURCE_LINK))
         self._md = markdown.Markdown(output_format="html")
         # Content is text: HTML written in it must show as typed, never run.
         self._md.preprocessors.deregister("html_block")
@@ -86,6 +99,14 @@ class BodyRenderer:
             return f"h{max(block.level, 2)}", self.inline(block.text, targets)
         single, html = self._unwrap(block.text, targets)
         return ("p" if single else "div"), html
+
+    def links(self, kind: str, anchor: str, number: int, source_line: int | None) -> str:
+        """What an article page puts at the end of a block: its link to itself (``¶`` for a paragraph, ``§``
+        for a heading) and, for a paragraph that begins on line ``source_line`` of the OCR text, a link to it."""
+        if kind != "paragraph":
+            return self._section_link.format(anchor=anchor)
+        own = self._paragraph_link.format(anchor=anchor, number=number)
+        return own + self._source_link.format(line=source_line) if source_line else own
 
     def _unwrap(self, text: str, targets: dict[str, str] | None) -> tuple[bool, Markup]:
         # Most paragraphs of prose are plain: Markdown is slow, and would return them as they are.
