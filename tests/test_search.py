@@ -15,11 +15,11 @@ from sitekit import ROOT
 
 from site_builder.config import load_config
 from site_builder.model import load_edition
-from site_builder.render.search import (
+from site_builder.render.search import build_index
+from site_builder.render.search.encoding import (
     DIGITS,
     TEXT_CHUNK,
     bucket,
-    build_index,
     encode_postings,
     fold_table,
     postings,

@@ -1,49 +1,16 @@
-"""Full-text search data: a character-bigram index written as JavaScript files that pages load with ``<script>``.
-
-No word segmentation: every pair of adjacent characters (Han characters,
-Latin letters, digits) of a title, the authors, a subheading, the abstract or a
-paragraph is a key, so any substring of two or more characters can be found.
-Text is folded before indexing, and the browser folds the query the same way:
-Traditional characters become Simplified ones (a character table made here
-from OpenCC ``t2s``), full-width letters and digits half-width, Latin letters
-lower case. Folding maps one character to one, so positions in the folded text
-are positions in the text as shown, for snippets and highlighting.
-
-Files (all below ``search/``), each a single function call:
-
-- ``index.js``: ``__searchIndex({...})``: article count, the shard table and
-  the fold table; loaded first.
-- ``shards/<n>.js``: ``__searchShard(n, ",bigram:postings,bigram:postings…")``,
-  one string, which a browser reads much faster than an object of as many
-  keys; the postings' digits hold neither ``,`` nor ``:``. Bigrams are hashed
-  into :data:`BUCKETS` buckets and consecutive buckets grouped into shards of
-  about :data:`SHARD_BYTES`, so a query loads only the shards of its bigrams.
-  Postings are (article, segment) pairs, see :func:`encode_postings`.
-- ``texts/<chunk>.js``: ``__searchTexts(chunk, [{u: url, t: title, a: authors,
-  s: [[anchor, text], ...]}, ...])``, the articles ``chunk × TEXT_CHUNK`` on:
-  the text to verify a match on, rank it and show a snippet; loaded only for
-  the articles a query ranks first. Segment 0 is the title, 1 the authors, 2…
-  the entries of ``s``.
-- ``authors/<letter>.js``: ``__searchAuthors(letter, [[name, initials, pinyin,
-  url, [articles]]])``, the authors whose pinyin starts with ``letter``, for
-  pinyin queries (``trf`` finds 谭荣芳) and their author cards.
-
-``static/search.js`` reads them; the README ("Search") describes what matches.
-"""
+"""The index's format: folding, bigram keys, the postings' encoding and the files' JavaScript (see the package)."""
 
 from __future__ import annotations
 
 import json
 import re
-import string
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import opencc
 
-from site_builder.model import Article, Author, Edition
+from site_builder.model import Article, Author
 from site_builder.model.text import plain
 from site_builder.slugs import name_syllables
 
@@ -101,6 +68,12 @@ def translation(table: dict[str, str]) -> dict[int, int]:
 def bucket(bigram: str) -> int:
     """The bucket of a bigram; ``static/search.js`` computes the same."""
     return (ord(bigram[0]) * 131 + ord(bigram[1])) % BUCKETS
+
+
+def buckets_of(bigrams: np.ndarray) -> np.ndarray:
+    """:func:`bucket` of each bigram ``ord(first) << 16 | ord(second)``."""
+    bigrams = bigrams.astype(np.uint32)
+    return ((bigrams >> 16) * 131 + (bigrams & 0xFFFF)) % BUCKETS
 
 
 @lru_cache(maxsize=1)
@@ -216,21 +189,9 @@ def segments(article: Article) -> list[tuple[str, str]]:
     return found
 
 
-def _call(function: str, *args: object) -> bytes:
+def call(function: str, *args: object) -> bytes:
+    """A search file: one call of ``function`` with ``args`` as JSON, in UTF-8."""
     return f"{function}({','.join(json.dumps(a, ensure_ascii=False, separators=(',', ':')) for a in args)});\n".encode()
-
-
-@dataclass
-class SearchIndex:
-    """The search files of an edition: site path → JavaScript in UTF-8 (bytes: Chinese text takes half the memory of a str)."""
-
-    files: dict[str, bytes]
-    postings: int
-    """(article, segment) pairs indexed: the index's size in entries."""
-
-    @property
-    def shard_count(self) -> int:
-        return sum(1 for name in self.files if name.startswith(f"{FOLDER}/shards/"))
 
 
 def author_entry(author: Author, numbers: dict[int, int]) -> list:
@@ -240,112 +201,83 @@ def author_entry(author: Author, numbers: dict[int, int]) -> list:
             [numbers[id(a)] for a in author.articles]]
 
 
-BATCH_CHARS = 1 << 18
-"""Characters of text indexed at once: enough for NumPy to pay, few enough for its arrays to stay in the CPU cache."""
-
-GROUP_POSTINGS = 1 << 19
-"""Postings merged and encoded at once: each group slices every batch, so fewer, larger groups cost fewer NumPy calls."""
 
 
-def build_index(edition: Edition, shard_bytes: int = SHARD_BYTES) -> SearchIndex:
-    """Index every article of ``edition``; article numbers are the edition's order from 0."""
-    files: dict[str, bytes] = {}
-    present = np.zeros(0x110000, dtype=bool)
-    article_of: list[int] = []
-    first_segment: list[int] = []
-    batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    batch: list[str] = []
-    chunk: list[dict] = []
-    size = 0
-
-    def flush() -> None:
-        # Kept per batch: each distinct bigram, the end of its run, and the run's global segment numbers.
-        found = postings(batch, present)
-        found += np.uint64(len(article_of) - len(batch))
-        bigram = found >> 32
-        ends = np.append(np.flatnonzero(bigram[1:] != bigram[:-1]) + 1, len(found))
-        batches.append((bigram[ends - 1].astype(np.uint32), ends, (found & 0xFFFFFFFF).astype(np.uint32)))
-        batch.clear()
-
-    for number, article in enumerate(edition.articles):
-        parts = segments(article)
-        first_segment.append(len(article_of))
-        article_of.extend([number] * len(parts))
-        batch.extend(text for _, text in parts)
-        size += sum(map(len, batch[-len(parts):]))
-        chunk.append({"u": article.url, "t": article.display_title, "a": [a.name for a in article.authors],
-                      "s": [[anchor, text] for anchor, text in parts[2:]]})
-        if len(chunk) == TEXT_CHUNK or number == len(edition.articles) - 1:
-            files[f"{FOLDER}/texts/{number // TEXT_CHUNK}.js"] = _call("__searchTexts", number // TEXT_CHUNK, chunk)
-            chunk.clear()
-        if size >= BATCH_CHARS:
-            flush()
-            size = 0
-    if batch:
-        flush()
-    articles = np.array(article_of, dtype=np.int64)
-    starts = np.array(first_segment, dtype=np.int64)
-    buckets: list[list[bytes]] = [[] for _ in range(BUCKETS)]
-    count = 0
-    for low, high in _key_groups(batches):
-        runs = []
-        for bigrams, ends, found in batches:
-            first, last = np.searchsorted(bigrams, [low, high])
-            begin = ends[first - 1] if first else 0
-            runs.append((bigrams[first:last], np.diff(ends[first:last], prepend=begin), found[begin : ends[last - 1] if last else 0]))
-        group = np.unique(np.concatenate([run[0] for run in runs]))
-        # Batches come in segment order, so a stable sort by bigram alone orders the postings; on
-        # numbers below 2**16 NumPy sorts by radix, several times faster than by comparing.
-        kind = np.uint16 if len(group) <= 1 << 16 else np.uint32
-        ids = np.concatenate([np.repeat(np.searchsorted(group, b).astype(kind), n) for b, n, _ in runs])
-        order = np.argsort(ids, kind="stable")
-        found = np.concatenate([run[2] for run in runs])[order].astype(np.int64)
-        count += len(found)
-        distinct, text, bounds = encode_postings(group[ids[order]], articles[found], found - starts[articles[found]])
-        for key, begin, end in zip(distinct.tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
-            name = chr(key >> 16) + chr(key & 0xFFFF)
-            buckets[bucket(name)].append(f",{name}:{text[begin:end]}".encode())
-    table = fold_table([present[:0x10000].nonzero()[0].astype("<u2").tobytes().decode("utf-16-le")])
-    shard_starts, shards = _group(buckets, shard_bytes)
-    for n, shard in enumerate(shards):
-        # What json.dumps would write: the shard holds no character it escapes.
-        files[f"{FOLDER}/shards/{n}.js"] = b'__searchShard(%d,"%s");\n' % (n, shard)
-    numbers = {id(article): n for n, article in enumerate(edition.articles)}
-    entries = [author_entry(a, numbers) for a in edition.authors]
-    for letter in string.ascii_lowercase:
-        files[f"{FOLDER}/authors/{letter}.js"] = _call("__searchAuthors", letter, [e for e in entries if e[2][:1] == letter])
-    files[f"{FOLDER}/index.js"] = _call(
-        "__searchIndex",
-        {"articles": len(edition.articles), "chunk": TEXT_CHUNK, "buckets": BUCKETS, "starts": shard_starts,
-         "fold": ["".join(table), "".join(table.values())]},
-    )
-    return SearchIndex(files, count)
+VALUES = np.full(256, 64, dtype=np.uint8)
+"""The value of each byte of :data:`DIGITS` (64 for any other byte)."""
+VALUES[np.frombuffer(DIGITS.encode(), dtype=np.uint8)] = np.arange(len(DIGITS), dtype=np.uint8)
 
 
-def _key_groups(batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> list[tuple[int, int]]:
-    """Ranges of bigrams [low, high) of about :data:`GROUP_POSTINGS` postings each (more for a bigram with more)."""
-    if not batches:
-        return []
-    bigrams = np.concatenate([b for b, _, _ in batches])
-    weights = np.concatenate([np.diff(ends, prepend=0) for _, ends, _ in batches])
-    order = np.argsort(bigrams, kind="stable")
-    bigrams, total = bigrams[order], np.cumsum(weights[order])
-    cuts = np.searchsorted(total, np.arange(GROUP_POSTINGS, total[-1], GROUP_POSTINGS))
-    bounds = sorted({0, *bigrams[np.minimum(cuts, len(bigrams) - 1)].tolist(), 1 << 32})
-    return list(zip(bounds, bounds[1:]))
+def bucket_texts(bigrams: np.ndarray, articles: np.ndarray, places: np.ndarray) -> tuple[np.ndarray, list[bytes]]:
+    """The entries (``,bigram:postings``) of postings sorted by bucket, bigram, article and segment.
+
+    Returns the buckets that have any, and each one's entries joined, in UTF-8;
+    a bucket's entries are in the order of their bigrams.
+    """
+    distinct, text, bounds = encode_postings(bigrams, articles, places)
+    keys = distinct.tolist()
+    entries = [f",{chr(key >> 16)}{chr(key & 0xFFFF)}:{text[begin:end]}"
+               for key, begin, end in zip(keys, bounds[:-1].tolist(), bounds[1:].tolist())]
+    owners = buckets_of(distinct)
+    cuts = np.flatnonzero(owners[1:] != owners[:-1]) + 1
+    runs = zip([0, *cuts.tolist()], [*cuts.tolist(), len(keys)])
+    return owners[np.append(0, cuts)] if keys else owners, ["".join(entries[a:b]).encode() for a, b in runs]
 
 
-def _group(buckets: list[list[bytes]], shard_bytes: int) -> tuple[list[int], list[bytes]]:
-    """Consecutive buckets joined into shards of about ``shard_bytes``: the first bucket of each, and their text."""
-    starts: list[int] = []
-    shards: list[list[bytes]] = []
-    size = 0
-    for number, entries in enumerate(buckets):
-        weight = sum(map(len, entries))
-        if not shards or (size and size + weight > shard_bytes):
-            starts.append(number)
-            shards.append([])
-            size = 0
-        shards[-1].extend(entries)
-        size += weight
-    return starts, [b"".join(shard) for shard in shards]
+def decode_entries(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Entries as :func:`bucket_texts` writes them, back to postings: each one's bigram, article and segment."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    commas, colons = np.flatnonzero(raw == ord(",")), np.flatnonzero(raw == ord(":"))
+    if not len(commas):
+        return np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    names = [data[begin + 1 : end].decode() for begin, end in zip(commas.tolist(), colons.tolist())]
+    bigrams = np.array([ord(name[0]) << 16 | ord(name[1]) for name in names], dtype=np.uint32)
+    # An entry's digits run from its colon to the next comma; the numbers end at the first half of DIGITS.
+    ends_of_entries = np.append(commas[1:], len(raw))
+    inside = np.zeros(len(raw) + 1, dtype=np.int32)
+    inside[colons + 1] += 1
+    inside[ends_of_entries] -= 1
+    values = VALUES[raw[np.cumsum(inside[:-1]) > 0]].astype(np.int64)
+    last = values < 32
+    number_ends = np.flatnonzero(last)
+    of_digit = np.cumsum(last) - last
+    shifted = (values & 31) << (5 * (number_ends[of_digit] - np.arange(len(values))))
+    numbers = np.add.reduceat(shifted, np.append(0, number_ends[:-1] + 1))
+    digit_ends = np.cumsum(ends_of_entries - colons - 1)
+    per_entry = np.diff(np.cumsum(last)[digit_ends - 1], prepend=0)
+    first = np.cumsum(per_entry) - per_entry
+    # A number after a new article's is its segment; any other starts a posting. After an even number
+    # a posting starts for sure, and from there on they alternate while the numbers are odd.
+    at = np.arange(len(numbers))
+    sure = np.zeros(len(numbers), dtype=bool)
+    sure[first] = True
+    sure[1:] |= numbers[:-1] % 2 == 0
+    head = (at - np.maximum.accumulate(np.where(sure, at, 0))) % 2 == 0
+    new_article = head & (numbers % 2 == 1)
+    steps = np.where(new_article, (numbers - 1) // 2, 0)
+    total = np.cumsum(steps)
+    entry = np.repeat(np.arange(len(names)), per_entry)
+    articles = total - (total[first] - steps[first])[entry] - 1
+    moves = np.cumsum(np.where(head & ~new_article, numbers // 2, 0))
+    opened = np.maximum.accumulate(np.where(new_article, at, 0))
+    segments = numbers[np.minimum(opened + 1, len(numbers) - 1)] + moves - moves[opened]
+    return bigrams[entry[head]], articles[head], segments[head]
+
+
+def shard_end(sizes: list[int], start: int, shard_bytes: int) -> int:
+    """Where the shard that starts at bucket ``start`` ends: before the first bucket that would take it past
+    ``shard_bytes`` (a shard of one bucket may), or at the last bucket of ``sizes`` (bytes of each bucket)."""
+    size = sizes[start]
+    for number in range(start + 1, len(sizes)):
+        if size and size + sizes[number] > shard_bytes:
+            return number
+        size += sizes[number]
+    return len(sizes)
+
+
+def shard_starts(sizes: list[int], shard_bytes: int) -> list[int]:
+    """The first bucket of each shard, for buckets of ``sizes`` bytes."""
+    starts = [0]
+    while (end := shard_end(sizes, starts[-1], shard_bytes)) < len(sizes):
+        starts.append(end)
+    return starts

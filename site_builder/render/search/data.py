@@ -1,0 +1,367 @@
+"""The search files of an edition: built whole, streamed, or updated from the state the previous build left.
+
+Articles are indexed in blocks of :data:`BLOCK_ARTICLES`. A full build
+indexes each block, writes its text files and puts its postings, sorted by
+bucket, in a scratch file; then it merges the blocks' postings one group of
+:data:`GROUP_BUCKETS` buckets at a time and writes each shard as soon as its
+last bucket is done, so that neither the postings nor the files are ever all
+in memory. An update re-indexes the blocks of the articles whose digest
+changed, and rewrites only the buckets whose hash in such a block changed:
+their entries are decoded, the block's postings replaced, and encoded again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import string
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from site_builder.model import Article, Edition
+from site_builder.render.search.encoding import (
+    BUCKETS,
+    FOLDER,
+    SHARD_BYTES,
+    TEXT_CHUNK,
+    author_entry,
+    bucket_texts,
+    buckets_of,
+    call,
+    decode_entries,
+    fold_table,
+    postings,
+    segments,
+    shard_end,
+    shard_starts,
+)
+from site_builder.render.search.state import StaleState, State, StateWriter, digest, load_state
+
+BLOCK_ARTICLES = 64
+"""Articles indexed together (a multiple of :data:`TEXT_CHUNK`): an edit re-indexes its block, in some 20 ms."""
+
+GROUP_BUCKETS = 64
+"""Buckets merged at once in a full build, and per file of the state: about a 64th of the postings each."""
+
+SEGMENT_BITS = 26
+"""Bits of the segment in a packed posting, ``bigram << 32 | article in its block << 26 | segment``."""
+
+KEY_BYTES = 20
+"""Bytes of an article's digest (SHA-1)."""
+
+
+@dataclass
+class SearchIndex:
+    """The search files of an edition: site path → JavaScript in UTF-8 (bytes: Chinese text takes half the memory of a str)."""
+
+    files: dict[str, bytes]
+    postings: int
+    """(article, segment) pairs indexed: the index's size in entries."""
+
+    @property
+    def shard_count(self) -> int:
+        return sum(1 for name in self.files if name.startswith(f"{FOLDER}/shards/"))
+
+
+def build_index(edition: Edition, shard_bytes: int = SHARD_BYTES) -> SearchIndex:
+    """Every search file of ``edition`` in memory (tests and benchmarks; a build streams :meth:`SearchData.files`)."""
+    data = SearchData(None, shard_bytes)
+    files = {name: content for name, content in data.files(edition) if content is not None}
+    return SearchIndex(files, data.postings)
+
+
+@dataclass
+class IndexedBlock:
+    """The postings of a block of articles, packed (:data:`SEGMENT_BITS`) and sorted by bucket, bigram, article, segment."""
+
+    start: int
+    """The number of the block's first article."""
+    packed: np.ndarray
+    bounds: np.ndarray
+    """Where each bucket's postings start in ``packed``, and where the last one's end."""
+    hashes: np.ndarray
+    """Per bucket, the sum of the mixed packed postings: equal sums, equal postings (but for a 2**-64 chance)."""
+    characters: np.ndarray
+    """The BMP characters of the block's text, as bits."""
+    text_files: list[tuple[str, bytes]]
+
+    def unpack(self, chosen: np.ndarray | slice = slice(None)) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return unpack(self.packed[chosen], self.start)
+
+
+def unpack(packed: np.ndarray, start: int | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Packed postings of a block starting at article ``start`` as their bigrams, articles and segments."""
+    return ((packed >> 32).astype(np.uint32), start + (packed >> SEGMENT_BITS & (BLOCK_ARTICLES - 1)).astype(np.int64),
+            (packed & ((1 << SEGMENT_BITS) - 1)).astype(np.int64))
+
+
+def index_block(articles: list[Article], start: int) -> IndexedBlock:
+    """The postings and text files of ``articles``, the edition's from number ``start`` on (a block)."""
+    found = [segments(article) for article in articles]
+    present = np.zeros(0x110000, dtype=bool)
+    keys = postings([text for parts in found for _, text in parts], present)
+    counts = [len(parts) for parts in found]
+    article_of = np.repeat(np.arange(len(found), dtype=np.uint64), counts)
+    segment_of = np.concatenate([np.arange(count, dtype=np.uint64) for count in counts]) if found else article_of
+    text = keys & 0xFFFFFFFF
+    packed = keys >> 32 << 32 | article_of[text] << SEGMENT_BITS | segment_of[text]
+    owners = buckets_of(keys >> 32).astype(np.uint16)
+    # Stable: each bucket's postings stay sorted by bigram, article and segment (NumPy sorts 16 bits by radix).
+    order = np.argsort(owners, kind="stable")
+    packed, owners = packed[order], owners[order]
+    bounds = np.searchsorted(owners, np.arange(BUCKETS + 1))
+    hashes = np.zeros(BUCKETS, dtype=np.uint64)
+    used = np.flatnonzero(bounds[1:] > bounds[:-1])
+    if len(used):
+        hashes[used] = np.add.reduceat(_mix(packed), bounds[used])
+    text_files = []
+    for first in range(0, len(articles), TEXT_CHUNK):
+        chunk = (start + first) // TEXT_CHUNK
+        entries = [{"u": article.url, "t": article.display_title, "a": [a.name for a in article.authors],
+                    "s": [[anchor, text] for anchor, text in parts[2:]]}
+                   for article, parts in zip(articles[first : first + TEXT_CHUNK], found[first : first + TEXT_CHUNK])]
+        text_files.append((f"{FOLDER}/texts/{chunk}.js", call("__searchTexts", chunk, entries)))
+    return IndexedBlock(start, packed, bounds, hashes, np.packbits(present[:0x10000]), text_files)
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each value (SplitMix64's finalizer), so that sums of them tell sets of values apart."""
+    values = values ^ (values >> np.uint64(30))
+    values *= np.uint64(0xBF58476D1CE4E5B9)
+    values ^= values >> np.uint64(27)
+    values *= np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
+
+
+def article_keys(articles: list[Article]) -> np.ndarray:
+    """Per article, the digest of everything it gives the search files: URL, title, authors, abstract, blocks."""
+    keys = bytearray()
+    for article in articles:
+        blocks = article.blocks
+        parts = [f"{len(article.authors)} {len(blocks)}", article.url, article.title, article.untitled, article.abstract,
+                 *[a.name for a in article.authors], *[b.anchor for b in blocks], *[b.text for b in blocks]]
+        keys += hashlib.sha1("\0".join(parts).encode("utf-16-le", "surrogatepass"), usedforsecurity=False).digest()
+    return np.frombuffer(bytes(keys), dtype=np.uint8).reshape(len(articles), KEY_BYTES)
+
+
+def articles_order(articles: list[Article]) -> str:
+    """What tells one set and order of articles from another: the digest of their URLs in order."""
+    return digest("\n".join(article.url for article in articles).encode())
+
+
+def author_files(edition: Edition) -> tuple[str, Iterator[tuple[str, bytes]]]:
+    """The digest of what the author files hold, and the files, made only when asked for (pinyin costs)."""
+    numbers = {id(article): n for n, article in enumerate(edition.articles)}
+    listed = [[author.name, author.url, [numbers[id(a)] for a in author.articles]] for author in edition.authors]
+
+    def files() -> Iterator[tuple[str, bytes]]:
+        entries = [author_entry(a, numbers) for a in edition.authors]
+        for letter in string.ascii_lowercase:
+            yield f"{FOLDER}/authors/{letter}.js", call("__searchAuthors", letter, [e for e in entries if e[2][:1] == letter])
+
+    return digest(json.dumps(listed, ensure_ascii=False).encode()), files()
+
+
+def index_file(articles: int, starts: list[int], characters: np.ndarray) -> bytes:
+    """``index.js``: the article count, the shards' first buckets and the fold table of ``characters`` (bits)."""
+    present = np.flatnonzero(np.unpackbits(characters)).astype("<u2").tobytes().decode("utf-16-le", "surrogatepass")
+    table = fold_table([present])
+    return call("__searchIndex", {"articles": articles, "chunk": TEXT_CHUNK, "buckets": BUCKETS, "starts": starts,
+                                  "fold": ["".join(table), "".join(table.values())]})
+
+
+def shard_file(number: int, entries: bytes) -> bytes:
+    # What json.dumps would write: the entries hold no character it escapes.
+    return b'__searchShard(%d,"%s");\n' % (number, entries)
+
+
+def bucket_major(bigrams: np.ndarray) -> np.ndarray:
+    """The stable order that sorts ``bigrams`` by bucket, then by bigram (by radix, on small numbers of runs)."""
+    starts = np.append(0, np.flatnonzero(bigrams[1:] != bigrams[:-1]) + 1) if len(bigrams) else np.zeros(0, np.int64)
+    runs = bigrams[starts].astype(np.uint64)
+    ranks = buckets_of(runs).astype(np.uint64) << np.uint64(32) | runs
+    table = np.unique(ranks)
+    ids = np.searchsorted(table, ranks).astype(np.uint16 if len(table) <= 1 << 16 else np.uint32)
+    return np.argsort(np.repeat(ids, np.diff(np.append(starts, len(bigrams)))), kind="stable")
+
+
+class SearchData:
+    """The search files of an edition; the state of the last build is kept in ``folder`` (``None``: none kept).
+
+    ``postings`` is the number of (article, segment) pairs indexed, once :meth:`files` is exhausted.
+    """
+
+    def __init__(self, folder: Path | None, shard_bytes: int = SHARD_BYTES):
+        self.folder = folder
+        self.shard_bytes = shard_bytes
+        self.postings = 0
+
+    def files(self, edition: Edition) -> Iterator[tuple[str, bytes | None]]:
+        """Every search file (site path below the site root, e.g. ``search/shards/3.js``) with its content, or
+        ``None`` when its bytes are those the previous build wrote under that name. Saves the new state when exhausted."""
+        if not self.folder:
+            yield from self._build(edition, None, None)
+            return
+        state = load_state(self.folder, GROUP_BUCKETS)
+        keys = article_keys(edition.articles)
+        if state and state.manifest.get("order") == articles_order(edition.articles) and state.arrays["keys"].shape == keys.shape:
+            try:
+                files, save = self._update(edition, keys, state)
+            except StaleState:
+                pass
+            else:
+                yield from files
+                save()
+                return
+        yield from self._build(edition, keys, state)
+
+    def _build(self, edition: Edition, keys: np.ndarray | None, state: State | None) -> Iterator[tuple[str, bytes | None]]:
+        articles = edition.articles
+        writer = StateWriter(self.folder) if self.folder else None
+        previous = state.files if state else {}
+        written: dict[str, str] = {}
+
+        def out(name: str, content: bytes) -> tuple[str, bytes | None]:
+            if writer:
+                written[name] = digest(content)
+                if previous.get(name) == written[name]:
+                    return name, None
+            return name, content
+
+        blocks = range(0, len(articles), BLOCK_ARTICLES)
+        hashes = np.zeros((len(blocks), BUCKETS), dtype=np.uint64)
+        characters = np.zeros((len(blocks), 0x10000 // 8), dtype=np.uint8)
+        # Where each group's postings of each block are in the scratch file, in postings.
+        cuts = np.zeros((len(blocks), BUCKETS // GROUP_BUCKETS + 1), dtype=np.int64)
+        with tempfile.TemporaryFile(dir=self.folder) as scratch:
+            written_postings = 0
+            for number, start in enumerate(blocks):
+                block = index_block(articles[start : start + BLOCK_ARTICLES], start)
+                for name, content in block.text_files:
+                    yield out(name, content)
+                hashes[number], characters[number] = block.hashes, block.characters
+                cuts[number] = written_postings + block.bounds[::GROUP_BUCKETS]
+                scratch.write(block.packed.tobytes())
+                written_postings += len(block.packed)
+            self.postings = written_postings
+            scratch.flush()
+            sizes: list[int] = []
+            pending: list[bytes] = []
+            starts = [0]
+            groups = []
+            for group in range(BUCKETS // GROUP_BUCKETS):
+                texts = self._merge(scratch.fileno(), cuts[:, group], cuts[:, group + 1], group)
+                sizes.extend(map(len, texts))
+                pending.extend(texts)
+                if writer:
+                    groups.append(writer.group(group, b"".join(texts)))
+                while (end := shard_end(sizes, starts[-1], self.shard_bytes)) < len(sizes):
+                    yield out(f"{FOLDER}/shards/{len(starts) - 1}.js", shard_file(len(starts) - 1, b"".join(pending[: end - starts[-1]])))
+                    del pending[: end - starts[-1]]
+                    starts.append(end)
+            yield out(f"{FOLDER}/shards/{len(starts) - 1}.js", shard_file(len(starts) - 1, b"".join(pending)))
+        authors, author_texts = author_files(edition)
+        for name, content in author_texts:
+            yield out(name, content)
+        yield out(f"{FOLDER}/index.js", index_file(len(articles), starts, np.bitwise_or.reduce(characters, axis=0)))
+        if writer:
+            arrays = {"keys": keys, "hashes": hashes, "characters": characters, "sizes": np.array(sizes, dtype=np.int64)}
+            writer.commit({"order": articles_order(articles), "postings": self.postings, "authors": authors, "starts": starts,
+                           "files": written, "groups": groups,
+                           "arrays": {name: writer.array(name, array) for name, array in arrays.items()}})
+
+    def _merge(self, scratch: int, begins: np.ndarray, ends: np.ndarray, group: int) -> list[bytes]:
+        """The entries of each bucket of ``group``, from every block's postings in the scratch file."""
+        parts = [np.frombuffer(os.pread(scratch, 8 * int(end - begin), 8 * int(begin)), dtype=np.uint64)
+                 for begin, end in zip(begins, ends)]
+        counts = [len(part) for part in parts]
+        packed = np.concatenate(parts) if parts else np.zeros(0, np.uint64)
+        bigrams, articles, places = unpack(packed, np.repeat(np.arange(len(parts)) * BLOCK_ARTICLES, counts))
+        order = bucket_major(bigrams)
+        owners, texts = bucket_texts(bigrams[order], articles[order], places[order])
+        entries = [b""] * GROUP_BUCKETS
+        for owner, text in zip(owners.tolist(), texts):
+            entries[owner - group * GROUP_BUCKETS] = text
+        return entries
+
+    def _update(self, edition: Edition, keys: np.ndarray, state: State) -> tuple[list[tuple[str, bytes | None]], Callable[[], None]]:
+        """The files of ``edition`` made from ``state`` and the articles that changed since, and what saves the new state.
+
+        Everything read from the state is read here, before any file is given out: a file of the state that
+        is not what its manifest says (:class:`StaleState`) can still turn this into a full build."""
+        articles = edition.articles
+        hashes = np.array(state.arrays["hashes"])
+        characters = np.array(state.arrays["characters"])
+        sizes = np.array(state.arrays["sizes"])
+        changed = np.flatnonzero((keys != state.arrays["keys"]).any(axis=1))
+        buckets: dict[int, bytes] = {}
+        made: dict[str, bytes] = {}
+        postings_count = state.manifest["postings"]
+        for start in sorted({int(n) // BLOCK_ARTICLES * BLOCK_ARTICLES for n in changed}):
+            block = index_block(articles[start : start + BLOCK_ARTICLES], start)
+            number = start // BLOCK_ARTICLES
+            moved = np.flatnonzero(block.hashes != hashes[number])
+            hashes[number], characters[number] = block.hashes, block.characters
+            chunks = {int(n) // TEXT_CHUNK for n in changed if start <= n < start + BLOCK_ARTICLES}
+            made.update((name, content) for name, content in block.text_files
+                        if int(name.rsplit("/", 1)[1][:-3]) in chunks)
+            if not len(moved):
+                continue
+            old = decode_entries(b"".join(buckets[k] if k in buckets else state.bucket(k) for k in moved.tolist()))
+            kept = (old[1] < start) | (old[1] >= start + BLOCK_ARTICLES)
+            new = block.unpack(np.concatenate([np.arange(block.bounds[k], block.bounds[k + 1]) for k in moved]))
+            bigrams, found, places = (np.concatenate((before[kept], after)) for before, after in zip(old, new))
+            postings_count += len(new[0]) - int((~kept).sum())
+            order = np.lexsort((places, found, buckets_of(bigrams).astype(np.uint64) << np.uint64(32) | bigrams))
+            owners, texts = bucket_texts(bigrams[order], found[order], places[order])
+            buckets.update(dict.fromkeys(moved.tolist(), b""))
+            buckets.update(zip(owners.tolist(), texts))
+        for bucket, text in buckets.items():
+            sizes[bucket] = len(text)
+        starts = shard_starts(sizes.tolist(), self.shard_bytes)
+        old_starts = state.manifest["starts"]
+        for number, (first, end) in enumerate(zip(starts, [*starts[1:], BUCKETS])):
+            same_range = old_starts[number : number + 2] == starts[number : number + 2]
+            if not same_range or any(bucket in buckets for bucket in range(first, end)):
+                entries = b"".join(buckets[k] if k in buckets else state.bucket(k) for k in range(first, end))
+                made[f"{FOLDER}/shards/{number}.js"] = shard_file(number, entries)
+        authors, author_texts = author_files(edition)
+        if authors != state.manifest["authors"]:
+            made.update(author_texts)
+        made[f"{FOLDER}/index.js"] = index_file(len(articles), starts, np.bitwise_or.reduce(characters, axis=0))
+        files, written = [], {}
+        for name in self._names(len(articles), len(starts)):
+            if name in made:
+                written[name] = digest(made[name])
+                files.append((name, None if state.files.get(name) == written[name] else made[name]))
+            elif name in state.files:
+                written[name] = state.files[name]
+                files.append((name, None))
+            else:
+                raise StaleState(name)
+        groups = list(state.manifest["groups"])
+        group_texts = {g: b"".join(buckets[k] if k in buckets else state.bucket(k) for k in range(g * GROUP_BUCKETS, (g + 1) * GROUP_BUCKETS))
+                       for g in sorted({bucket // GROUP_BUCKETS for bucket in buckets})}
+        self.postings = postings_count
+
+        def save() -> None:
+            writer = StateWriter(self.folder)
+            for group, text in group_texts.items():
+                groups[group] = writer.group(group, text)
+            arrays = {"keys": keys, "hashes": hashes, "characters": characters, "sizes": sizes}
+            writer.commit({**state.manifest, "postings": postings_count, "authors": authors, "starts": starts, "files": written,
+                           "groups": groups, "arrays": {name: writer.array(name, array) for name, array in arrays.items()}})
+
+        return files, save
+
+    @staticmethod
+    def _names(articles: int, shards: int) -> list[str]:
+        """Every search file of an edition of ``articles`` articles in ``shards`` shards, in the order they are made."""
+        return [*(f"{FOLDER}/texts/{n}.js" for n in range(-(-articles // TEXT_CHUNK))),
+                *(f"{FOLDER}/shards/{n}.js" for n in range(shards)),
+                *(f"{FOLDER}/authors/{letter}.js" for letter in string.ascii_lowercase), f"{FOLDER}/index.js"]
