@@ -18,6 +18,9 @@ HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 LINK_TARGET = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 """The target of a Markdown link: ``other.md#p3`` in ``[见](other.md#p3)``."""
 
+MARKUP_START = "-{"
+"""How every span of the editors' script markup begins (``-{余}-``): text without it needs no resolving."""
+
 EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 """A target with a URL scheme, which is not a cross-reference: ``https:``, ``mailto:``."""
 

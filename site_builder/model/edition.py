@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Callable
 
 from site_builder.model.body import Block
 from site_builder.model.regions import Province
@@ -121,6 +122,28 @@ class CitedDocument:
         return list(dict.fromkeys(c.article for c in self.citations))
 
 
+class Body:
+    """An article's blocks: held in memory, or read again each time they are asked for (from the build cache,
+    where the parsed file keeps them), so that an edition of thousands of articles need not hold every text
+    while it renders a few pages, or lists them all."""
+
+    def __init__(self, blocks: list[Block] | None = None, load: Callable[[], list[Block]] | None = None):
+        if (blocks is None) == (load is None):
+            raise ValueError("a body has either its blocks or a way to load them")
+        self._blocks, self._load = blocks, load
+
+    @property
+    def blocks(self) -> list[Block]:
+        return self._blocks if self._blocks is not None else self._load()
+
+    def mapped(self, change: Callable[[list[Block]], list[Block]]) -> Body:
+        """The blocks changed by ``change``: at once if they are in memory, each time they are read otherwise."""
+        if self._blocks is not None:
+            return Body(change(self._blocks))
+        load = self._load
+        return Body(load=lambda: change(load()))
+
+
 @dataclass(eq=False)
 class Article:
     path: Path
@@ -134,7 +157,11 @@ class Article:
     abstract: str
     author_note: str
     lang: str
-    blocks: list[Block]
+    body: Body
+    anchors: frozenset[str] = frozenset()
+    """Of the body's blocks, and ``abstract`` when there is one: what cross-references may point to."""
+    has_markup: bool = False
+    """Whether the body holds the editors' script markup (``-{…}-``)."""
     source: Source | None = None
     position: int = 0
     """1-based place in the edition's order."""
@@ -164,7 +191,11 @@ class Article:
     def display_title(self) -> str:
         return self.title or self.untitled
 
-    @cached_property
+    @property
+    def blocks(self) -> list[Block]:
+        return self.body.blocks
+
+    @property
     def paragraphs(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "paragraph"]
 
@@ -185,10 +216,6 @@ class Article:
     def description(self) -> str:
         """For metadata and lists: the abstract, or the opening of the body, cut at a sentence end."""
         return describe(self.abstract) if self.abstract else self.opening
-
-    @cached_property
-    def anchors(self) -> set[str]:
-        return {b.anchor for b in self.blocks} | ({"abstract"} if self.abstract else set())
 
     def related(self, limit: int = 5) -> list[Article]:
         """Articles sharing authors (weighted most) or topics, best first, then in edition order."""

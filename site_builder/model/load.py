@@ -17,8 +17,8 @@ from typing import Any, Callable, Protocol
 
 from site_builder.config import LANGUAGE_TAG, SiteConfig
 from site_builder.exceptions import Problem, ProblemsError, did_you_mean
-from site_builder.model.body import Block, Link, internal_links, split_blocks
-from site_builder.model.edition import Article, Author, Citation, CitedDocument, Edition, Region, Topic, measure_body
+from site_builder.model.body import MARKUP_START, Block, Link, internal_links, split_blocks
+from site_builder.model.edition import Article, Author, Body, Citation, CitedDocument, Edition, Region, Topic, measure_body
 from site_builder.model.frontmatter import Document, parse_yaml, read_document
 from site_builder.model.regions import find_province
 from site_builder.model.source import SeedFolder, Source, align
@@ -60,7 +60,8 @@ class ParsedFile:
     document: Document | None
     """``None`` when the file could not be read as front matter and body, or its fields are wrong."""
     problems: list[Problem]
-    blocks: list[Block] = field(default_factory=list)
+    blocks: list[Block] | None = field(default_factory=list)
+    """``None`` once the cache keeps them elsewhere (:meth:`FileCache.body`)."""
     source: Source | None = None
     digest: str = ""
     """Fingerprint of the file's bytes and of its OCR source lines."""
@@ -73,6 +74,8 @@ class ParsedFile:
     chars: int = 0
     opening: str = ""
     """The body measured (:func:`measure_body`)."""
+    anchors: frozenset[str] = frozenset()
+    has_markup: bool = False
 
 
 class FileCache(Protocol):
@@ -80,10 +83,17 @@ class FileCache(Protocol):
 
     def get_all(self, paths: list[Path], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]: ...
 
+    def body(self, parsed: ParsedFile) -> Body:
+        """The blocks of a file ``get_all`` returned: in memory, or wherever the cache keeps them."""
+        ...
+
 
 class NoCache:
     def get_all(self, paths: list[Path], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
         return fork_map(parse, paths)
+
+    def body(self, parsed: ParsedFile) -> Body:
+        return Body(parsed.blocks)
 
 
 def parse_file(path: Path, seeds: SeedFolder) -> ParsedFile:
@@ -103,7 +113,11 @@ def parse_file(path: Path, seeds: SeedFolder) -> ParsedFile:
     # The body lives on as blocks: the cache need not keep it twice.
     document = dataclasses.replace(document, body="")
     author_slugs = [person_slug(_name(name)) for name in document.meta["authors"]]
-    return ParsedFile(document, problems, blocks, source, digest, internal_links(blocks), citations, author_slugs, *measure_body(blocks))
+    anchors = frozenset(b.anchor for b in blocks) | ({"abstract"} if places[0][1] else frozenset())
+    return ParsedFile(
+        document, problems, blocks, source, digest, internal_links(blocks), citations, author_slugs, *measure_body(blocks),
+        anchors, any(MARKUP_START in b.text for b in blocks),
+    )
 
 
 def load_edition(content: Path, config: SiteConfig, cache: FileCache | None = None) -> Edition:
@@ -170,7 +184,9 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
                 abstract=(meta.get("abstract") or "").strip(),
                 author_note=(meta.get("author_note") or "").strip(),
                 lang=meta.get("lang") or config.language,
-                blocks=parsed.blocks,
+                body=cache.body(parsed),
+                anchors=parsed.anchors,
+                has_markup=parsed.has_markup,
                 source=parsed.source,
                 digest=parsed.digest,
                 chars=parsed.chars,

@@ -9,13 +9,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Iterable
 
-from site_builder.model.body import Block
+from site_builder.model.body import MARKUP_START, Block
 from site_builder.model.edition import Article, Author, Citation, CitedDocument, Edition, Region, Topic, measure_body
 from site_builder.model.regions import Province
 from site_builder.scripts import ScriptConverter, strip_markup
-
-MARKUP_START = "-{"
-"""How every span of the editors' markup begins (``-{余}-``): text without it needs no resolving."""
 
 
 class Transcriber:
@@ -70,8 +67,9 @@ class Transcriber:
         documents = {id(d): CitedDocument(text(d.title), d.slug, text(d.kind)) for d in edition.documents}
         articles: dict[int, Article] = {}
         for a in edition.articles:
-            blocks = [self._block(b) for b in a.blocks]
-            chars, opening = measure_body(blocks) if any(x is not y for x, y in zip(blocks, a.blocks)) else (a.chars, a.opening)
+            body = a.body.mapped(self._blocks)
+            # Measured on the text as shown: conversion may change what is counted, or where the opening ends.
+            chars, opening = measure_body(body.blocks)
             articles[id(a)] = dataclasses.replace(
                 a,
                 title=text(a.title), column=text(a.column), series=text(a.series),
@@ -81,7 +79,7 @@ class Transcriber:
                 region=a.region and regions[id(a.region)],
                 topics=[topics[id(t)] for t in a.topics],
                 documents=[documents[id(d)] for d in a.documents],
-                blocks=blocks, chars=chars, opening=opening,
+                body=body, chars=chars, opening=opening,
             )
         for a in edition.articles:
             copy = articles[id(a)]
@@ -100,9 +98,10 @@ class Transcriber:
             [documents[id(d)] for d in edition.documents],
         )
 
-    def _block(self, block: Block) -> Block:
-        converted = self.markdown(block.text)
-        return block if converted == block.text else dataclasses.replace(block, text=converted)
+    def _blocks(self, blocks: list[Block]) -> list[Block]:
+        """The blocks in the script; those whose text does not change are shared."""
+        converted = [(block, self.markdown(block.text)) for block in blocks]
+        return [block if text == block.text else dataclasses.replace(block, text=text) for block, text in converted]
 
 
 def _has_markup(edition: Edition) -> bool:
@@ -112,6 +111,5 @@ def _has_markup(edition: Edition) -> bool:
         *(text for t in edition.topics for text in (t.name, t.description, *t.keywords)),
         *(d.title for d in edition.documents),
         *(text for a in edition.articles for text in (a.title, a.column, a.series, a.abstract, a.author_note, a.untitled)),
-        *(b.text for a in edition.articles for b in a.blocks),
     ]
-    return any(MARKUP_START in text for text in texts)
+    return any(a.has_markup for a in edition.articles) or any(MARKUP_START in text for text in texts)

@@ -20,7 +20,7 @@ from site_builder.parallel import PARALLEL
 from site_builder.parallel import workers as processes
 from site_builder.progress import Progress
 from site_builder.render.incremental import (
-    PACKAGE, RACY, BuildState, code_fingerprint, digest, inputs_fingerprint, standby_folder, state_path,
+    PACKAGE, RACY, BuildState, blocks_folder, code_fingerprint, digest, inputs_fingerprint, standby_folder, state_path,
 )
 from site_builder.render.site import script_sites, theme_folders
 from site_builder.render.writer import Content, Job, check_output, write_site
@@ -69,7 +69,8 @@ def build(
         if state.inputs == inputs and settled and state.renders.describes(out):
             return BuildReport(out, *state.counts, rendered=0)
         with Progress("reading content") as reading:
-            state.files.start(inputs_fingerprint([config.seeds], today)[0], reading.advance)
+            store = blocks_folder(state.path) if state.path else None
+            state.files.start(inputs_fingerprint([config.seeds], today)[0], reading.advance, store)
             edition = load_edition(content, config, state.files)
         extras = [(p.name, p.read_bytes()) for p in sorted(content.iterdir()) if p.is_file() and p.suffix != ".md"]
         with Progress("rendering pages") as rendering:

@@ -29,9 +29,12 @@ import tempfile
 import time
 import zlib
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from site_builder.model.body import Block
+from site_builder.model.edition import Body
 from site_builder.model.load import ParsedFile
 from site_builder.parallel import fork_map
 from site_builder.render.writer import MARKER, Trees
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
     from site_builder.render.site import Site
     from site_builder.render.views import Page
 
-FORMAT = 5
+FORMAT = 6
 """Bumped when the cache's layout changes; an older cache is ignored."""
 
 RACY = 2_000_000_000
@@ -99,12 +102,16 @@ class ParseCache:
     on_parse: Callable[[], None] | None = None
     dirty: set[int] = field(default_factory=set)
     """The shards (:func:`shard`) whose entries changed since they were saved."""
+    store: Path | None = None
+    """Where the blocks of parsed files are kept, one file each (named by the file's digest), instead of in
+    memory: a build reads only those of the pages it renders, and the cache loads fast. ``None``: in memory."""
+    parse: Callable[[Path], ParsedFile] | None = None
 
-    def start(self, context: str, on_parse: Callable[[], None] | None = None) -> None:
-        if context != self.context:
+    def start(self, context: str, on_parse: Callable[[], None] | None = None, store: Path | None = None) -> None:
+        if context != self.context or store != self.store:
             self.entries.clear()
             self.dirty = set(range(SHARDS))
-        self.context, self.seen, self.on_parse = context, set(), on_parse
+        self.context, self.seen, self.on_parse, self.store = context, set(), on_parse, store
 
     def get_all(self, paths: list[Path], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
         """Each file parsed, the ones that changed parsed again, side by side in worker processes."""
@@ -126,13 +133,39 @@ class ParseCache:
                 found[key] = entry.parsed
             else:
                 stale.append((path, key, stat, sha))
-        for (_, key, stat, sha), parsed in zip(stale, fork_map(parse, [path for path, _, _, _ in stale])):
+        self.parse = parse
+        if self.store:
+            self.store.mkdir(parents=True, exist_ok=True)
+        for (_, key, stat, sha), parsed in zip(stale, fork_map(self._parse_and_keep, [path for path, _, _, _ in stale])):
             if self.on_parse:
                 self.on_parse()
             self.entries[key] = _Entry(stat, now, sha, parsed)
             self.dirty.add(shard(key))
             found[key] = parsed
         return [found[key] for key in keys]
+
+    def _parse_and_keep(self, path: Path) -> ParsedFile:
+        """Parse ``path`` (in a worker, for many files); its blocks go to the store, the rest back to the build."""
+        parsed = self.parse(path)
+        if self.store is None or parsed.blocks is None or not parsed.digest:
+            return parsed
+        target = self.store / parsed.digest
+        if not target.exists():
+            _dump(target, parsed.blocks)
+        return dataclasses.replace(parsed, blocks=None)
+
+    def body(self, parsed: ParsedFile) -> Body:
+        if parsed.blocks is not None:
+            return Body(parsed.blocks)
+        return Body(load=partial(self._blocks, parsed))
+
+    def _blocks(self, parsed: ParsedFile) -> list[Block]:
+        """The stored blocks of ``parsed``; parsed again should the store have lost them."""
+        try:
+            with open(self.store / parsed.digest, "rb") as stream:
+                return pickle.load(stream)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            return self.parse(parsed.document.path).blocks
 
     def prune(self) -> None:
         """Forget files that are gone."""
@@ -154,6 +187,11 @@ class ParseCache:
                 shards[number][key] = entry
         for number, entries in shards.items():
             _dump(folder / f"{number}.pickle", (FORMAT, self.context, entries))
+        if self.dirty and self.store and self.store.is_dir():
+            kept = {entry.parsed.digest for entry in self.entries.values() if entry.parsed.blocks is None}
+            for name in os.listdir(self.store):
+                if name not in kept:
+                    (self.store / name).unlink(missing_ok=True)
         self.dirty = set()
 
     def load(self, folder: Path) -> None:
@@ -172,10 +210,10 @@ class ParseCache:
 
     def __getstate__(self) -> dict:
         # The entries are saved in shards of their own (:meth:`save`): a build rewrites only those that changed.
-        return {"context": self.context}
+        return {"context": self.context, "store": self.store}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["context"])
+        self.__init__(state["context"], store=state["store"])
 
 
 SHARDS = 64
@@ -333,6 +371,11 @@ def _summary(path: Path) -> Path:
 def _parsed(path: Path) -> Path:
     """The folder of the shards of parsed content beside the cache ``path``."""
     return path.with_suffix(".parsed")
+
+
+def blocks_folder(path: Path) -> Path:
+    """The folder of the parsed files' blocks (:attr:`ParseCache.store`) beside the cache ``path``."""
+    return path.with_suffix(".blocks")
 
 
 def _dump(path: Path, value: object) -> None:
