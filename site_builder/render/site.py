@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
@@ -102,7 +102,7 @@ def script_sites(
     return [Site(config, edition, today, script, scripts, renders, templates) for script in scripts]
 
 
-@dataclass
+@dataclasses.dataclass
 class Outputs:
     """A site's files: those ready (unchanged pages, static files), the jobs that render the others (longest
     first, in worker processes), and the jobs that run in the building process meanwhile (the search data,
@@ -226,6 +226,10 @@ class Site:
             **page.context,
             **extra,
         }
+        if "view" in context:
+            # A view of its own for the page: what it renders (the body, the source list) goes with the page,
+            # instead of staying with the site, in a worker that renders thousands of pages.
+            context["view"] = dataclasses.replace(context["view"])
         yield name, template.generate(context) if stream else template.render(context)
 
     def _id(self, target: Any) -> str:
