@@ -45,8 +45,8 @@ from site_builder.render.search.state import StaleState, State, StateWriter, dig
 BLOCK_ARTICLES = 64
 """Articles indexed together (a multiple of :data:`TEXT_CHUNK`): an edit re-indexes its block, in some 20 ms."""
 
-GROUP_BUCKETS = 64
-"""Buckets merged at once in a full build, and per file of the state: about a 64th of the postings each."""
+GROUP_BUCKETS = 16
+"""Buckets merged at once in a full build, and per file of the state: a 256th of the postings (some 10 MB to merge)."""
 
 SEGMENT_BITS = 26
 """Bits of the segment in a packed posting, ``bigram << 32 | article in its block << 26 | segment``."""
@@ -96,8 +96,9 @@ class IndexedBlock:
 
 def unpack(packed: np.ndarray, start: int | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Packed postings of a block starting at article ``start`` as their bigrams, articles and segments."""
-    return ((packed >> 32).astype(np.uint32), start + (packed >> SEGMENT_BITS & (BLOCK_ARTICLES - 1)).astype(np.int64),
-            (packed & ((1 << SEGMENT_BITS) - 1)).astype(np.int64))
+    halves = packed.view(np.uint32).reshape(-1, 2)
+    high, low = (halves[:, 1], halves[:, 0]) if np.little_endian else (halves[:, 0], halves[:, 1])
+    return high.copy(), (low >> SEGMENT_BITS).astype(np.int32) + start, (low & ((1 << SEGMENT_BITS) - 1)).astype(np.int32)
 
 
 def index_block(articles: list[Article], start: int) -> IndexedBlock:
@@ -138,20 +139,18 @@ def _mix(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint64(31))
 
 
-def article_keys(articles: list[Article]) -> np.ndarray:
-    """Per article, the digest of everything it gives the search files: URL, title, authors, abstract, blocks."""
+def article_keys(articles: list[Article]) -> tuple[np.ndarray, str]:
+    """Per article, the digest of everything it gives the search files (URL, title, authors, abstract, blocks),
+    and the digest of the URLs in order, which tells one set and order of articles from another."""
     keys = bytearray()
+    urls = []
     for article in articles:
         blocks = article.blocks
-        parts = [f"{len(article.authors)} {len(blocks)}", article.url, article.title, article.untitled, article.abstract,
+        urls.append(article.url)
+        parts = [f"{len(article.authors)} {len(blocks)}", urls[-1], article.title, article.untitled, article.abstract,
                  *[a.name for a in article.authors], *[b.anchor for b in blocks], *[b.text for b in blocks]]
         keys += hashlib.sha1("\0".join(parts).encode("utf-16-le", "surrogatepass"), usedforsecurity=False).digest()
-    return np.frombuffer(bytes(keys), dtype=np.uint8).reshape(len(articles), KEY_BYTES)
-
-
-def articles_order(articles: list[Article]) -> str:
-    """What tells one set and order of articles from another: the digest of their URLs in order."""
-    return digest("\n".join(article.url for article in articles).encode())
+    return np.frombuffer(bytes(keys), dtype=np.uint8).reshape(len(articles), KEY_BYTES), digest("\n".join(urls).encode())
 
 
 def author_files(edition: Edition) -> tuple[str, Iterator[tuple[str, bytes]]]:
@@ -208,8 +207,8 @@ class SearchData:
             yield from self._build(edition, None, None)
             return
         state = load_state(self.folder, GROUP_BUCKETS)
-        keys = article_keys(edition.articles)
-        if state and state.manifest.get("order") == articles_order(edition.articles) and state.arrays["keys"].shape == keys.shape:
+        keys, order = article_keys(edition.articles)
+        if state and state.manifest["order"] == order and state.arrays["keys"].shape == keys.shape:
             try:
                 files, save = self._update(edition, keys, state)
             except StaleState:
@@ -218,9 +217,10 @@ class SearchData:
                 yield from files
                 save()
                 return
-        yield from self._build(edition, keys, state)
+        yield from self._build(edition, (keys, order), state)
 
-    def _build(self, edition: Edition, keys: np.ndarray | None, state: State | None) -> Iterator[tuple[str, bytes | None]]:
+    def _build(self, edition: Edition, keys: tuple[np.ndarray, str] | None, state: State | None) -> Iterator[tuple[str, bytes | None]]:
+        """Every file made anew; ``keys`` (:func:`article_keys`) when a state is to be saved, ``state`` the previous one."""
         articles = edition.articles
         writer = StateWriter(self.folder) if self.folder else None
         previous = state.files if state else {}
@@ -270,18 +270,21 @@ class SearchData:
             yield out(name, content)
         yield out(f"{FOLDER}/index.js", index_file(len(articles), starts, np.bitwise_or.reduce(characters, axis=0)))
         if writer:
-            arrays = {"keys": keys, "hashes": hashes, "characters": characters, "sizes": np.array(sizes, dtype=np.int64)}
-            writer.commit({"order": articles_order(articles), "postings": self.postings, "authors": authors, "starts": starts,
+            arrays = {"keys": keys[0], "hashes": hashes, "characters": characters, "sizes": np.array(sizes, dtype=np.int64)}
+            writer.commit({"order": keys[1], "postings": self.postings, "authors": authors, "starts": starts,
                            "files": written, "groups": groups,
                            "arrays": {name: writer.array(name, array) for name, array in arrays.items()}})
 
     def _merge(self, scratch: int, begins: np.ndarray, ends: np.ndarray, group: int) -> list[bytes]:
         """The entries of each bucket of ``group``, from every block's postings in the scratch file."""
-        parts = [np.frombuffer(os.pread(scratch, 8 * int(end - begin), 8 * int(begin)), dtype=np.uint64)
-                 for begin, end in zip(begins, ends)]
-        counts = [len(part) for part in parts]
-        packed = np.concatenate(parts) if parts else np.zeros(0, np.uint64)
-        bigrams, articles, places = unpack(packed, np.repeat(np.arange(len(parts)) * BLOCK_ARTICLES, counts))
+        counts = ends - begins
+        packed = np.empty(int(counts.sum()), dtype=np.uint64)
+        at = 0
+        for begin, count in zip(begins.tolist(), counts.tolist()):
+            os.preadv(scratch, [packed[at : at + count]], 8 * begin)
+            at += count
+        bigrams, articles, places = unpack(packed, np.repeat(np.arange(len(counts), dtype=np.int32) * BLOCK_ARTICLES, counts))
+        del packed
         order = bucket_major(bigrams)
         owners, texts = bucket_texts(bigrams[order], articles[order], places[order])
         entries = [b""] * GROUP_BUCKETS
@@ -355,7 +358,7 @@ class SearchData:
                 groups[group] = writer.group(group, text)
             arrays = {"keys": keys, "hashes": hashes, "characters": characters, "sizes": sizes}
             writer.commit({**state.manifest, "postings": postings_count, "authors": authors, "starts": starts, "files": written,
-                           "groups": groups, "arrays": {name: writer.array(name, array) for name, array in arrays.items()}})
+                           "groups": groups, "arrays": {name: writer.array(name, array, state) for name, array in arrays.items()}})
 
         return files, save
 
