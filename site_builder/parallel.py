@@ -49,3 +49,82 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], chunk: int = 32) ->
 
 def _call(item: T) -> R:
     return _function(item)
+
+
+class Shards:
+    """Items shared out once to worker processes, which keep them from one step to the next.
+
+    A step calls ``function(value, *args)`` for every item where the item is
+    held; ``function`` returns the value to keep for the next step and a result
+    to send back. ``step`` returns the results in item order. Item ``i`` stays in
+    worker ``i % processes`` throughout, so what a step leaves in a worker (a page
+    read from its file) costs nothing to reach in the next step, while only the
+    results are pickled. ``function`` must be importable (defined at module
+    level); ``args`` are pickled. With fewer than two processes the steps run here.
+    """
+
+    def __init__(self, items: Sequence, processes: int):
+        self.processes = min(processes, len(items)) if "fork" in multiprocessing.get_all_start_methods() else 1
+        self._count = len(items)
+        self._values = list(items) if self.processes < 2 else []
+        self._connections = []
+        self._workers = []
+        context = multiprocessing.get_context("fork")
+        for share in range(self.processes if self.processes >= 2 else 0):
+            here, there = context.Pipe()
+            worker = context.Process(target=_hold, args=(list(items[share :: self.processes]), there), daemon=True)
+            worker.start()
+            there.close()
+            self._connections.append(here)
+            self._workers.append(worker)
+
+    def step(self, function: Callable, *args) -> list:
+        if not self._workers:
+            return _step(self._values, function, args)
+        for connection in self._connections:
+            connection.send((function, args))
+        results: list = [None] * self._count
+        for share, connection in enumerate(self._connections):
+            answer = connection.recv()
+            if isinstance(answer, BaseException):
+                raise answer
+            results[share :: self.processes] = answer
+        return results
+
+    def close(self, stop_now: bool = False) -> None:
+        """End the workers: when they are done (they wait for the next step), or at once (after an error)."""
+        for connection, worker in zip(self._connections, self._workers):
+            if stop_now:
+                worker.terminate()
+            else:
+                connection.send(None)
+            worker.join()
+            connection.close()
+        self._connections, self._workers, self._values = [], [], []
+
+    def __enter__(self) -> "Shards":
+        return self
+
+    def __exit__(self, kind: type | None, *exc: object) -> None:
+        self.close(stop_now=kind is not None)
+
+
+def _step(values: list, function: Callable, args: tuple) -> list:
+    """Run one step over ``values`` in place; return the results."""
+    results = []
+    for index, value in enumerate(values):
+        values[index], result = function(value, *args)
+        results.append(result)
+    return results
+
+
+def _hold(values: list, connection) -> None:
+    """A worker of :class:`Shards`: run each step sent over ``connection`` on the values it holds, until ``None``."""
+    die_with_parent()
+    while (request := connection.recv()) is not None:
+        function, args = request
+        try:
+            answer = _step(values, function, args)
+        except Exception as error:  # sent back, so that the step raises it where it was asked for
+            answer = error
+        connection.send(answer)

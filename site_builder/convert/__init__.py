@@ -12,12 +12,22 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_builder.convert.articles import Article, Furniture, Heading, read_edition
+from site_builder.convert.articles import (
+    Article,
+    Edition,
+    Furniture,
+    Heading,
+    PageFacts,
+    page_facts,
+    read_held_edition,
+    reading_processes,
+)
 from site_builder.convert.markdown import render
 from site_builder.convert.page import Page, read_page
 from site_builder.convert.topics import TAXONOMY_FILE, choose_topics, default_taxonomy, load_rules
 from site_builder.exceptions import InputError, Problem, ProblemsError
 from site_builder.fileio import atomic_write, digest
+from site_builder.parallel import Shards, fork_map
 from site_builder.progress import Progress
 from site_builder.scripts import DEFAULT_PROFILE, ScriptConverter
 from site_builder.slugs import person_slug, slugify, unique
@@ -52,23 +62,34 @@ class ConvertReport:
         return "\n".join(lines)
 
 
-def read_pages(seeds: Path, report: ConvertReport) -> list[Page]:
+def seed_files(seeds: Path) -> list[Path]:
     if not seeds.is_dir():
         raise InputError(Problem(seeds, "seeds folder not found"))
     files = sorted(p for p in seeds.iterdir() if p.suffix == ".txt" and p.is_file())
     if not files:
         raise InputError(Problem(seeds, "no seed pages (*.txt) in this folder"))
-    pages = []
-    with Progress("reading pages", len(files)) as progress:
-        for path in files:
-            try:
-                pages.append(read_page(path))
-            except InputError as error:
-                report.failed_pages.append(error.problem)
-            progress.advance()
-    if not pages:
-        raise ProblemsError("no seed page could be converted", report.failed_pages)
-    return pages
+    return files
+
+
+def read_page_facts(path: Path) -> tuple[Page | None, PageFacts | Problem]:
+    """A :class:`Shards` step: read the seed file ``path`` and keep the page; send back its facts, or its problem."""
+    try:
+        page = read_page(path)
+    except InputError as error:
+        return None, error.problem
+    return page_facts(page)
+
+
+def read_seeds(files: list[Path], report: ConvertReport) -> Edition:
+    """The edition in the seed ``files``; a file that cannot be read is reported, and the others are read."""
+    with Shards(files, reading_processes(sum(path.stat().st_size for path in files))) as shards:
+        with Progress("reading pages", len(files)) as progress:
+            outcomes = shards.step(read_page_facts)
+            progress.advance(len(files))
+        report.failed_pages = [outcome for outcome in outcomes if isinstance(outcome, Problem)]
+        if len(report.failed_pages) == len(files):
+            raise ProblemsError("no seed page could be converted", report.failed_pages)
+        return read_held_edition(shards, [outcome if isinstance(outcome, PageFacts) else None for outcome in outcomes])
 
 
 def source_key(article: Article) -> str:
@@ -79,6 +100,19 @@ def source_key(article: Article) -> str:
 def choose_slug(article: Article, taken: set[str]) -> str:
     base = slugify(article.title) if article.title else "-".join(person_slug(a) for a in article.authors[:2])
     return unique(base or "article", taken)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What became of one article's file."""
+
+    key: str
+    slug: str
+    path: Path
+    outcome: str
+    """``written``, ``unchanged`` or ``skipped`` (edited by hand): the list of :class:`ConvertReport` it goes to."""
+    sha256: str = ""
+    """Digest of the file as the converter leaves it (none for a skipped file)."""
 
 
 class ContentFolder:
@@ -108,22 +142,25 @@ class ContentFolder:
         taken = {entry["slug"] for entry in self.state["articles"].values()}
         return taken | {path.stem for path in self.root.glob("*.md")}
 
-    def write(self, key: str, slug: str, text: str, force: bool, report: ConvertReport) -> None:
+    def store(self, key: str, slug: str, text: str, force: bool) -> Stored:
+        """Write an article's file unless an editor changed it; the state is left to :meth:`record`,
+        so that files may be stored in worker processes."""
         path = self.root / f"{slug}.md"
         entry = self.state["articles"].get(key)
         if path.exists():
             current = digest(path.read_text("utf-8", errors="replace"))
             if current == digest(text):
-                report.unchanged.append(path)
-                self.state["articles"][key] = {"slug": slug, "sha256": current}
-                return
+                return Stored(key, slug, path, "unchanged", current)
             edited = entry is None or entry.get("sha256") != current
             if edited and not force:
-                report.skipped.append(path)
-                return
+                return Stored(key, slug, path, "skipped")
         atomic_write(path, text)
-        report.written.append(path)
-        self.state["articles"][key] = {"slug": slug, "sha256": digest(text)}
+        return Stored(key, slug, path, "written", digest(text))
+
+    def record(self, stored: Stored, report: ConvertReport) -> None:
+        getattr(report, stored.outcome).append(stored.path)
+        if stored.outcome != "skipped":
+            self.state["articles"][stored.key] = {"slug": stored.slug, "sha256": stored.sha256}
 
     def save(self) -> None:
         atomic_write(self.state_path, json.dumps(self.state, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
@@ -143,8 +180,7 @@ def convert_seeds(
     (OpenCC profile ``script_profile``); slugs stay those of the Simplified text.
     """
     report = ConvertReport()
-    pages = read_pages(Path(seeds), report)
-    edition = read_edition(pages)
+    edition = read_seeds(seed_files(Path(seeds)), report)
     folder = ContentFolder(Path(content))
     traditional = None
     if script == "hant":
@@ -153,10 +189,9 @@ def convert_seeds(
     taken = folder.taken_slugs()
     report.furniture = edition.furniture
     report.articles = len(edition.articles)
+    places: list[tuple[str, str]] = []
     seen: dict[str, int] = {}
-    progress = Progress("writing articles", len(edition.articles))
     for article in edition.articles:
-        progress.advance()
         key = source_key(article)
         seen[key] = seen.get(key, 0) + 1
         if seen[key] > 1:  # the same author twice on one page
@@ -165,16 +200,25 @@ def convert_seeds(
         if slug is None:
             slug = choose_slug(article, taken)
             taken.add(slug)
+        places.append((key, slug))
+
+    def finish(index: int) -> tuple[Stored, int]:
+        """Topics, Markdown and file of article ``index``; also how many review items it has."""
+        article, (key, slug) = edition.articles[index], places[index]
         headings = [item.text for item in article.body if isinstance(item, Heading)]
         body = "\n".join(item.text for item in article.body)
         topics = choose_topics(rules, article.title, headings, body)
         if not topics:
             article.review.append("没有找到可判断主题的关键词，请手工填写 topics")
-        report.review_items += len(article.review)
         text = render(article, slug, topics)
         if traditional:
             text = traditional.convert_document(text)
-        folder.write(key, slug, text, force, report)
-    progress.close()
+        return folder.store(key, slug, text, force), len(article.review)
+
+    with Progress("writing articles", len(places)) as progress:
+        for stored, review_items in fork_map(finish, range(len(places))):
+            folder.record(stored, report)
+            report.review_items += review_items
+            progress.advance()
     folder.save()
     return report

@@ -14,8 +14,6 @@ One pass over the whole edition, page by page, in file order:
 from __future__ import annotations
 
 import math
-import multiprocessing
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,6 +26,7 @@ from site_builder.convert import layout
 from site_builder.convert.page import AUTHOR_LINE, NOTE_START, Block, Line, Page
 from site_builder.convert.repairs import Context, repair
 from site_builder.convert.text import HAN_RE, NOT_HAN_RE, count_han, ends_sentence
+from site_builder.parallel import Shards, workers
 
 DISPLAY = Context(keep_gaps=True)
 
@@ -128,22 +127,45 @@ class KnownFurniture:
         labels = {"".join(sorted(text)): kind for kind, text in data.get("box_labels", {}).items()}
         return cls({_key(c) for c in data.get("columns", [])}, banners, labels)
 
-    def learn(self, pages: list[Page]) -> None:
+    def learn(self, facts: list[PageFacts]) -> None:
         """Add what the pages show: a short label opening a page, blocks repeated across pages."""
         seen: dict[str, set[str]] = {}
         last_lines: dict[str, str] = {}
-        for page in pages:
-            first = page.blocks[0] if page.blocks else None
-            if first and first.kind == "text" and len(first.lines) == 1 and _is_label_like(first.text):
-                self.columns.add(first.key())
-            for block in page.blocks:
-                if block.kind == "text" and len(block.lines) <= 2 and len(block.key()) <= 30:
-                    seen.setdefault(block.key(), set()).add(page.name)
-                    last_lines[block.key()] = block.lines[-1].text.strip()
+        for page in facts:
+            if page.label:
+                self.columns.add(page.label)
+            for key, last_line in page.short_blocks.items():
+                seen.setdefault(key, set()).add(page.name)
+                last_lines[key] = last_line
         for key, names in seen.items():
             if len(names) > 1 and key not in self.columns and not ends_sentence(key):
                 # As with the known banners, the last line names the series.
                 self.banners.setdefault(key, last_lines[key])
+
+
+@dataclass
+class PageFacts:
+    """What one page tells about the whole edition, gathered where the page is held."""
+
+    name: str
+    label: str
+    """Key of a short label that opens the page (a column name), or empty."""
+    short_blocks: dict[str, str]
+    """Key of each block of one or two short lines → its last line (furniture repeated across pages)."""
+    han: int
+    """Chinese characters on the page, to account for them all at the end."""
+
+    @classmethod
+    def of(cls, page: Page) -> "PageFacts":
+        first = page.blocks[0] if page.blocks else None
+        label = ""
+        if first and first.kind == "text" and len(first.lines) == 1 and _is_label_like(first.text):
+            label = first.key()
+        short_blocks = {}
+        for block in page.blocks:
+            if block.kind == "text" and len(block.lines) <= 2 and len(block.key()) <= 30:
+                short_blocks[block.key()] = block.lines[-1].text.strip()
+        return cls(page.name, label, short_blocks, count_han("".join(line.text for line in page.lines)))
 
 
 def _key(text: str) -> str:
@@ -196,6 +218,8 @@ class PageReading:
     series: str = ""
     lead: Article | None = None
     """Text before the page's first author line (its ``body`` and ``review``), if any."""
+    han: int = 0
+    """Chinese characters of the page that the reading kept, to account for them all."""
 
 
 class PageReader:
@@ -318,6 +342,9 @@ class PageReader:
         for article, segment in segments:
             self._read_article(page, article, segment)
             reading.articles.append(article)
+        kept = [a.text() for a in reading.articles] + [f.text for f in reading.furniture]
+        kept += [a.text for a in reading.abstracts] + ([reading.lead.text()] if reading.lead else [])
+        reading.han = count_han("".join(kept))
         return reading
 
     def _read_article(self, page: Page, article: Article, blocks: list[Block]) -> None:
@@ -504,23 +531,29 @@ def assign_abstracts(articles: list[Article], abstracts: list[Abstract]) -> None
     on_page: dict[int, list[Article]] = {}
     for article in articles:
         on_page.setdefault(position[article.page], []).append(article)
-    pairs_of: dict[int, set[str]] = {}
+    article_pairs: dict[int, set[str]] = {}
+
+    def pairs_of(article: Article) -> set[str]:
+        if id(article) not in article_pairs:
+            article_pairs[id(article)] = _bigrams(article.body_text())
+        return article_pairs[id(article)]
+
     for abstract in abstracts:
         here = position.get(abstract.page)
         near = [a for p in (here - 1, here, here + 1) for a in on_page.get(p, [])] if here is not None else []
         candidates = near or articles
         if not candidates:
             continue
-        texts = [pairs_of.setdefault(id(a), _bigrams(a.body_text())) for a in candidates]
-        frequency = Counter(pair for pairs in texts for pair in pairs)
         # Long quotations (from a report or a speech) are shared by many articles.
         pairs = _bigrams(LONG_QUOTATION.sub("", abstract.text))
-        weight = {p: math.log((1 + len(texts)) / (1 + frequency[p])) + 1e-3 for p in pairs}
+        shared = [pairs & pairs_of(article) for article in candidates]
+        frequency = Counter(pair for common in shared for pair in common)
+        weight = {p: math.log((1 + len(shared)) / (1 + frequency[p])) + 1e-3 for p in pairs}
         total = sum(weight.values()) or 1.0
         scored = sorted(
             (
-                (sum(weight[p] for p in pairs & text) / total + REGION_BONUS * _names_region(article, abstract), i)
-                for i, (article, text) in enumerate(zip(candidates, texts))
+                (sum(weight[p] for p in common) / total + REGION_BONUS * _names_region(article, abstract), i)
+                for i, (article, common) in enumerate(zip(candidates, shared))
             ),
             reverse=True,
         )
@@ -545,77 +578,80 @@ def _bigrams(text: str) -> set[str]:
     return set(map(str.__add__, han, han[1:]))
 
 
-def account(pages: list[Page], articles: list[Article], furniture: list[Furniture]) -> str:
-    """Chinese characters of the pages that ended up nowhere (an empty string when none were lost).
-
-    Counted over the whole edition, as text may move between pages (a page that
-    opens with the end of the previous page's article). The converter never makes
-    up a character, so equal totals mean nothing was lost; only when they differ
-    are the characters counted one by one, to name the missing ones.
-    """
-    source = "".join(line.text for page in pages for line in page.lines)
-    kept = "".join([a.text() for a in articles] + [f.text for f in furniture])
-    if count_han(source) == count_han(kept):
-        return ""
+def lost_characters(source: str, kept: str) -> str:
+    """Chinese characters of ``source`` that are not in ``kept``, in code point order."""
     missing = Counter(source) - Counter(kept)
     return "".join(sorted(char for char in missing.elements() if HAN_RE.match(char)))
 
 
 PARALLEL_FROM = 1_000_000
-"""Characters of OCR text from which reading pages in worker processes pays for starting them."""
-
-_pages: list[Page] = []
-_reader: PageReader | None = None
+"""Bytes of OCR text from which reading pages in worker processes pays for starting them."""
 
 
-def _read_one(index: int) -> PageReading:
-    """Read page ``index`` in a worker (forked: the pages and the reader come with the process)."""
-    assert _reader is not None
-    return _reader.read(_pages[index])
+def reading_processes(size: int) -> int:
+    """Processes to read ``size`` bytes of pages in: one per core for a large edition, this one for a small one."""
+    return workers() if size >= PARALLEL_FROM else 1
 
 
-def read_pages_in_parallel(reader: PageReader, pages: list[Page]) -> list[PageReading]:
-    """Each page's reading, in page order; on two or more cores, in worker processes for a large edition."""
-    global _pages, _reader
-    size = sum(len(line.text) for page in pages for line in page.lines)
-    workers = min(len(pages), os.cpu_count() or 1)
-    if workers < 2 or size < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return [reader.read(page) for page in pages]
-    _pages, _reader = pages, reader
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_read_one, range(len(pages)), chunksize=max(1, len(pages) // (workers * 4)))
-    finally:
-        _pages, _reader = [], None
+def page_facts(page: Page) -> tuple[Page, PageFacts]:
+    """A :class:`Shards` step: the page stays where it is held, its facts go back."""
+    return page, PageFacts.of(page)
+
+
+def read_held_page(page: Page | None, known: KnownFurniture) -> tuple[Page | None, PageReading | None]:
+    """A :class:`Shards` step: read the articles of a held page (``None`` for a page that could not be read)."""
+    return page, PageReader(known).read(page) if page is not None else None
+
+
+def page_source(page: Page | None) -> tuple[Page | None, str]:
+    """A :class:`Shards` step: the text of a held page, to name the characters that were lost."""
+    return page, "".join(line.text for line in page.lines) if page is not None else ""
 
 
 def read_edition(pages: list[Page]) -> Edition:
+    """Read the articles of ``pages``; on two or more cores, in worker processes for a large edition."""
+    with Shards(pages, reading_processes(sum(page.size for page in pages))) as shards:
+        return read_held_edition(shards, shards.step(page_facts))
+
+
+def read_held_edition(shards: Shards, facts: list[PageFacts | None]) -> Edition:
+    """Read the edition whose pages ``shards`` hold, given their facts (``None`` for a page that could not be read).
+
+    Every Chinese character of the pages is accounted for, over the whole
+    edition, as text may move between pages (a page that opens with the end of
+    the previous page's article). The converter never makes up a character, so
+    equal totals mean nothing was lost; only when they differ are the characters
+    counted one by one, to name the missing ones.
+    """
     known = KnownFurniture.load()
-    known.learn(pages)
+    known.learn([page for page in facts if page is not None])
     articles: list[Article] = []
     furniture: list[Furniture] = []
     abstracts: list[Abstract] = []
     column = series = ""
-    for page, reading in zip(pages, read_pages_in_parallel(PageReader(known), pages)):
+    readings = [reading for reading in shards.step(read_held_page, known) if reading is not None]
+    for reading in readings:
         # Column and series run on from page to page until a page prints others.
         column, series = reading.column or column, reading.series or series
         for article in reading.articles:
             article.column, article.series = column, series
         if reading.lead is not None:
-            _place_lead(page, reading.lead, articles, reading.articles)
+            _place_lead(reading.lead, articles, reading.articles)
         articles += reading.articles
         furniture += reading.furniture
         abstracts += reading.abstracts
     assign_abstracts(articles, abstracts)
-    lost = account(pages, articles, furniture)
-    if lost and articles:
-        articles[-1].review.append(f"转换时有 {len(lost)} 个字未能归位：{lost[:40]}，请对照原文")
+    if articles and sum(page.han for page in facts if page is not None) != sum(r.han for r in readings):
+        kept = "".join([a.text() for a in articles] + [f.text for f in furniture])
+        lost = lost_characters("".join(shards.step(page_source)), kept)
+        if lost:
+            articles[-1].review.append(f"转换时有 {len(lost)} 个字未能归位：{lost[:40]}，请对照原文")
     return Edition(articles, furniture)
 
 
-def _place_lead(page: Page, lead: Article, before: list[Article], on_page: list[Article]) -> None:
+def _place_lead(lead: Article, before: list[Article], on_page: list[Article]) -> None:
     """Text before a page's first author line continues the previous page's last article."""
-    where = f"{page.name} 第{lead.first_line}–{lead.last_line}行"
+    where = f"{lead.page} 第{lead.first_line}–{lead.last_line}行"
     if before:
         before[-1].body += lead.body
         before[-1].review += lead.review

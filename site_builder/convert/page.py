@@ -87,6 +87,8 @@ class Page:
     path: Path
     lines: list[Line]
     blocks: list[Block]
+    size: int = 0
+    """Bytes of the seed file."""
 
     @property
     def name(self) -> str:
@@ -173,4 +175,4 @@ def read_page(path: Path) -> Page:
         raise InputError(Problem(path, "empty file"))
     if not any(line.kind == "author" for line in lines):
         raise InputError(Problem(path, "no author line (■ NAME （REGION）) on this page"))
-    return Page(path, lines, split_blocks(lines))
+    return Page(path, lines, split_blocks(lines), len(data))
