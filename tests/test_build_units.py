@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from site_builder.model.body import split_blocks
+from site_builder.model.body import Anchors, split_blocks
 from site_builder.model.regions import find_province
 from site_builder.model.source import SourceLines, align
 from site_builder.model.text import _tidy, cited_titles, count_chars, describe, document_kind, gbt7714, reading_minutes
@@ -123,6 +123,15 @@ def test_blocks_get_stable_anchors_and_lines() -> None:
         ("paragraph", "p2", 14, "第二段"),
         ("paragraph", "p3", 17, "第三段"),
     ]
+
+
+@given(st.lists(st.sampled_from(["段落", "## 小标题"]), max_size=12), st.booleans())
+def test_anchors_by_count_hold_exactly_the_blocks_anchors(lines: list[str], abstract: bool) -> None:
+    blocks = split_blocks("\n\n".join(lines), first_line=1)
+    anchors = Anchors.of(blocks, abstract)
+    names = {b.anchor for b in blocks} | ({"abstract"} if abstract else set())
+    candidates = names | {f"{kind}{n}" for kind in "ps" for n in range(14)} | {"p01", "x1", "", "abstract"}
+    assert {name for name in candidates if name in anchors} == names
 
 
 def test_blocks_are_aligned_with_the_ocr_lines() -> None:

@@ -21,6 +21,9 @@ LINK_TARGET = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 MARKUP_START = "-{"
 """How every span of the editors' script markup begins (``-{余}-``): text without it needs no resolving."""
 
+ANCHOR = re.compile(r"^([ps])([1-9][0-9]*)$")
+"""A block's anchor, its kind's letter and number: ``p12`` (a paragraph), ``s2`` (a subheading)."""
+
 EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 """A target with a URL scheme, which is not a cross-reference: ``https:``, ``mailto:``."""
 
@@ -43,6 +46,27 @@ class Block:
         # As a plain tuple of fields: the build cache holds hundreds of thousands of blocks, and this pickles
         # them three times as fast as the generic way for slotted classes.
         return Block, (self.kind, self.text, self.line, self.anchor, self.level, self.source_line)
+
+
+@dataclass(frozen=True, slots=True)
+class Anchors:
+    """The anchors of an article, by count (blocks are numbered without gaps): ``p1``…, ``s1``…, and
+    ``abstract`` when it has one. Thousands of articles hold a few numbers each instead of sets of names."""
+
+    paragraphs: int = 0
+    headings: int = 0
+    abstract: bool = False
+
+    @classmethod
+    def of(cls, blocks: list[Block], abstract: bool) -> Anchors:
+        paragraphs = sum(1 for block in blocks if block.kind == "paragraph")
+        return cls(paragraphs, len(blocks) - paragraphs, abstract)
+
+    def __contains__(self, anchor: object) -> bool:
+        if anchor == "abstract":
+            return self.abstract
+        found = ANCHOR.match(anchor) if isinstance(anchor, str) else None
+        return bool(found) and int(found[2]) <= (self.paragraphs if found[1] == "p" else self.headings)
 
 
 @dataclass(frozen=True)

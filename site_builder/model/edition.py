@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
-from site_builder.model.body import Block
+from site_builder.model.body import Anchors, Block
 from site_builder.model.regions import Province
 from site_builder.model.source import Source
 from site_builder.model.text import count_chars, describe, minutes, plain
@@ -158,8 +158,8 @@ class Article:
     author_note: str
     lang: str
     body: Body
-    anchors: frozenset[str] = frozenset()
-    """Of the body's blocks, and ``abstract`` when there is one: what cross-references may point to."""
+    anchors: Anchors = Anchors()
+    """What cross-references may point to."""
     has_markup: bool = False
     """Whether the body holds the editors' script markup (``-{…}-``)."""
     source: Source | None = None

@@ -17,11 +17,11 @@ from typing import Any, Callable, Protocol
 
 from site_builder.config import LANGUAGE_TAG, SiteConfig
 from site_builder.exceptions import Problem, ProblemsError, did_you_mean
-from site_builder.model.body import MARKUP_START, Block, Link, internal_links, split_blocks
+from site_builder.model.body import MARKUP_START, Anchors, Block, Link, internal_links, split_blocks
 from site_builder.model.edition import Article, Author, Body, Citation, CitedDocument, Edition, Region, Topic, measure_body
 from site_builder.model.frontmatter import Document, parse_yaml, read_document
 from site_builder.model.regions import find_province
-from site_builder.model.source import SeedFolder, Source, align
+from site_builder.model.source import SeedFolder, Source, SourceLines, align
 from site_builder.model.text import DOCUMENT_KINDS, cited_titles, document_kind, plain
 from site_builder.parallel import fork_map
 from site_builder.slugs import person_slug, slugify, unique
@@ -52,6 +52,9 @@ TYPE_NAMES = {str: "a string", list: "a list", dict: "a mapping"}
 RELATED = 5
 """How many related articles an article page lists."""
 
+Span = tuple[str, int, int]
+"""A seed file and a range of its lines: ``("002.txt", 12, 80)``."""
+
 
 @dataclass
 class ParsedFile:
@@ -62,7 +65,9 @@ class ParsedFile:
     problems: list[Problem]
     blocks: list[Block] | None = field(default_factory=list)
     """``None`` once the cache keeps them elsewhere (:meth:`FileCache.body`)."""
-    source: Source | None = None
+    source: tuple[Span, Span | None] | None = None
+    """Where the text and the abstract were printed; their lines are read from the seeds when the edition is
+    put together (:func:`_source_lines`), so that the cache and the workers need not pass them around."""
     digest: str = ""
     """Fingerprint of the file's bytes and of its OCR source lines."""
     links: list[Link] = field(default_factory=list)
@@ -74,7 +79,7 @@ class ParsedFile:
     chars: int = 0
     opening: str = ""
     """The body measured (:func:`measure_body`)."""
-    anchors: frozenset[str] = frozenset()
+    anchors: Anchors = Anchors()
     has_markup: bool = False
 
 
@@ -113,10 +118,10 @@ def parse_file(path: Path, seeds: SeedFolder) -> ParsedFile:
     # The body lives on as blocks: the cache need not keep it twice.
     document = dataclasses.replace(document, body="")
     author_slugs = [person_slug(_name(name)) for name in document.meta["authors"]]
-    anchors = frozenset(b.anchor for b in blocks) | ({"abstract"} if places[0][1] else frozenset())
+    anchors = Anchors.of(blocks, abstract=bool(places[0][1]))
     return ParsedFile(
-        document, problems, blocks, source, digest, internal_links(blocks), citations, author_slugs, *measure_body(blocks),
-        anchors, any(MARKUP_START in b.text for b in blocks),
+        document, problems, blocks, source and (_span(source.text), source.abstract and _span(source.abstract)), digest,
+        internal_links(blocks), citations, author_slugs, *measure_body(blocks), anchors, any(MARKUP_START in b.text for b in blocks),
     )
 
 
@@ -151,9 +156,6 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
     # By name: the files share their folder, and comparing Paths costs more than the rest of the sort.
     paths = sorted(content.glob("*.md"), key=lambda path: path.name)
     for path, parsed in zip(paths, cache.get_all(paths, partial(parse_file, seeds=seeds))):
-        if parsed.source:
-            # Parsed elsewhere (a worker, an earlier build): the lines again from this build's seeds, shared.
-            parsed.source = _shared(parsed.source, seeds)
         problems.extend(parsed.problems)
         document = parsed.document
         if document is None:
@@ -187,7 +189,7 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
                 body=cache.body(parsed),
                 anchors=parsed.anchors,
                 has_markup=parsed.has_markup,
-                source=parsed.source,
+                source=parsed.source and _source_lines(parsed.source, seeds),
                 digest=parsed.digest,
                 chars=parsed.chars,
                 opening=parsed.opening,
@@ -329,12 +331,16 @@ def _source(document: Document, seeds: SeedFolder, problems: list[Problem]) -> S
     return Source(parts["lines"], parts.get("abstract_lines"))
 
 
-def _shared(source: Source, seeds: SeedFolder) -> Source:
-    """``source`` with its lines taken from ``seeds``: one copy of each seed line in memory, however many articles."""
-    lines = [seeds.lines(part.file, part.first, part.last) for part in (source.text, source.abstract) if part]
-    if any(isinstance(part, str) for part in lines):
-        return source
-    return Source(*lines)
+def _span(lines: SourceLines) -> Span:
+    return lines.file, lines.first, lines.last
+
+
+def _source_lines(spans: tuple[Span, Span | None], seeds: SeedFolder) -> Source:
+    """The lines of ``spans`` from ``seeds``: one copy of each seed line in memory, however many articles.
+
+    The seeds are those the file was parsed with (the parse cache is keyed by them), so the lines are there."""
+    text, abstract = (seeds.lines(*span) if span else None for span in spans)
+    return Source(text, abstract)
 
 
 def _is_line_range(value: Any) -> bool:
