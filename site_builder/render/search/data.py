@@ -153,6 +153,13 @@ def article_keys(articles: list[Article]) -> tuple[np.ndarray, str]:
     return np.frombuffer(bytes(keys), dtype=np.uint8).reshape(len(articles), KEY_BYTES), digest("\n".join(urls).encode())
 
 
+def text_fingerprint(keys: np.ndarray, name: str) -> str:
+    """What the state keeps of a text file instead of its digest: the digest of its articles' :func:`article_keys`,
+    which is cheaper than digesting its bytes (the text files are most of the index)."""
+    chunk = int(name.rsplit("/", 1)[1].removesuffix(".js"))
+    return digest(keys[chunk * TEXT_CHUNK : (chunk + 1) * TEXT_CHUNK])
+
+
 def author_files(edition: Edition) -> tuple[str, Iterator[tuple[str, bytes]]]:
     """The digest of what the author files hold, and the files, made only when asked for (pinyin costs)."""
     numbers = {id(article): n for n, article in enumerate(edition.articles)}
@@ -226,9 +233,9 @@ class SearchData:
         previous = state.files if state else {}
         written: dict[str, str] = {}
 
-        def out(name: str, content: bytes) -> tuple[str, bytes | None]:
+        def out(name: str, content: bytes, fingerprint: str | None = None) -> tuple[str, bytes | None]:
             if writer:
-                written[name] = digest(content)
+                written[name] = fingerprint or digest(content)
                 if previous.get(name) == written[name]:
                     return name, None
             return name, content
@@ -243,7 +250,7 @@ class SearchData:
             for number, start in enumerate(blocks):
                 block = index_block(articles[start : start + BLOCK_ARTICLES], start)
                 for name, content in block.text_files:
-                    yield out(name, content)
+                    yield out(name, content, keys and text_fingerprint(keys[0], name))
                 hashes[number], characters[number] = block.hashes, block.characters
                 cuts[number] = written_postings + block.bounds[::GROUP_BUCKETS]
                 scratch.write(block.packed.tobytes())
@@ -312,7 +319,7 @@ class SearchData:
             hashes[number], characters[number] = block.hashes, block.characters
             chunks = {int(n) // TEXT_CHUNK for n in changed if start <= n < start + BLOCK_ARTICLES}
             made.update((name, content) for name, content in block.text_files
-                        if int(name.rsplit("/", 1)[1][:-3]) in chunks)
+                        if int(name.rsplit("/", 1)[1].removesuffix(".js")) in chunks)
             if not len(moved):
                 continue
             old = decode_entries(b"".join(buckets[k] if k in buckets else state.bucket(k) for k in moved.tolist()))
@@ -340,7 +347,7 @@ class SearchData:
         files, written = [], {}
         for name in self._names(len(articles), len(starts)):
             if name in made:
-                written[name] = digest(made[name])
+                written[name] = text_fingerprint(keys, name) if "/texts/" in name else digest(made[name])
                 files.append((name, None if state.files.get(name) == written[name] else made[name]))
             elif name in state.files:
                 written[name] = state.files[name]
