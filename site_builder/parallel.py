@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -121,6 +122,7 @@ def _step(values: list, function: Callable, args: tuple) -> list:
 def _hold(values: list, connection) -> None:
     """A worker of :class:`Shards`: run each step sent over ``connection`` on the values it holds, until ``None``."""
     die_with_parent()
+    gc.freeze()  # what the worker inherited stays: collecting it would only copy its memory
     while (request := connection.recv()) is not None:
         function, args = request
         try:

@@ -8,6 +8,7 @@ which slug, in ``content/.convert.json``.
 
 from __future__ import annotations
 
+import gc
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,8 +216,13 @@ def convert_seeds(
             text = traditional.convert_document(text)
         return folder.store(key, slug, text, force), len(article.review)
 
+    gc.freeze()  # the workers only read the edition: collecting it there would copy its memory for nothing
+    try:
+        finished = fork_map(finish, range(len(places)))
+    finally:
+        gc.unfreeze()
     with Progress("writing articles", len(places)) as progress:
-        for stored, review_items in fork_map(finish, range(len(places))):
+        for stored, review_items in finished:
             folder.record(stored, report)
             report.review_items += review_items
             progress.advance()

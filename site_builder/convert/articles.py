@@ -531,12 +531,12 @@ def assign_abstracts(articles: list[Article], abstracts: list[Abstract]) -> None
     on_page: dict[int, list[Article]] = {}
     for article in articles:
         on_page.setdefault(position[article.page], []).append(article)
-    article_pairs: dict[int, set[str]] = {}
+    han_texts: dict[int, str] = {}
 
-    def pairs_of(article: Article) -> set[str]:
-        if id(article) not in article_pairs:
-            article_pairs[id(article)] = _bigrams(article.body_text())
-        return article_pairs[id(article)]
+    def han_of(article: Article) -> str:
+        if id(article) not in han_texts:
+            han_texts[id(article)] = NOT_HAN_RE.sub("", article.body_text())
+        return han_texts[id(article)]
 
     for abstract in abstracts:
         here = position.get(abstract.page)
@@ -546,7 +546,9 @@ def assign_abstracts(articles: list[Article], abstracts: list[Abstract]) -> None
             continue
         # Long quotations (from a report or a speech) are shared by many articles.
         pairs = _bigrams(LONG_QUOTATION.sub("", abstract.text))
-        shared = [pairs & pairs_of(article) for article in candidates]
+        # A pair is in an article's pairs when it is in its Chinese text: searching the
+        # text for the abstract's few pairs is cheaper than listing all of the article's.
+        shared = [{pair for pair in pairs if pair in han} for han in map(han_of, candidates)]
         frequency = Counter(pair for common in shared for pair in common)
         weight = {p: math.log((1 + len(shared)) / (1 + frequency[p])) + 1e-3 for p in pairs}
         total = sum(weight.values()) or 1.0
