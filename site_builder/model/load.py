@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import combinations
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Mapping, Protocol
 
 from site_builder.config import LANGUAGE_TAG, SiteConfig
 from site_builder.exceptions import Problem, ProblemsError, did_you_mean
@@ -92,17 +92,26 @@ class FileCache(Protocol):
         """The blocks of a file ``get_all`` returned: in memory, or wherever the cache keeps them."""
         ...
 
+    def author_slugs(self) -> dict[str, str]:
+        """Author's name → slug, of the files the cache holds."""
+        ...
+
 
 class NoCache:
     def get_all(self, paths: list[Path], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
         return fork_map(parse, paths)
 
+    def author_slugs(self) -> dict[str, str]:
+        return {}
+
     def body(self, parsed: ParsedFile) -> Body:
         return Body(parsed.blocks)
 
 
-def parse_file(path: Path, seeds: SeedFolder) -> ParsedFile:
-    """Read, check and split one content file, and align its blocks with the OCR lines."""
+def parse_file(path: Path, seeds: SeedFolder, names: Mapping[str, str] = {}) -> ParsedFile:
+    """Read, check and split one content file, and align its blocks with the OCR lines.
+
+    ``names``: the slugs of authors' names read before, so that pinyin is loaded only for a new name."""
     problems: list[Problem] = []
     document = read_document(path, problems)
     if document is None or not _check_fields(document, problems):
@@ -117,7 +126,7 @@ def parse_file(path: Path, seeds: SeedFolder) -> ParsedFile:
     citations = [(anchor, title) for anchor, text in places for title in cited_titles(text)]
     # The body lives on as blocks: the cache need not keep it twice.
     document = dataclasses.replace(document, body="")
-    author_slugs = [person_slug(_name(name)) for name in document.meta["authors"]]
+    author_slugs = [names.get(name) or person_slug(name) for name in map(_name, document.meta["authors"])]
     anchors = Anchors.of(blocks, abstract=bool(places[0][1]))
     return ParsedFile(
         document, problems, blocks, source and (_span(source.text), source.abstract and _span(source.abstract)), digest,
@@ -155,7 +164,7 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
     parsed_files: dict[int, ParsedFile] = {}
     # By name: the files share their folder, and comparing Paths costs more than the rest of the sort.
     paths = sorted(content.glob("*.md"), key=lambda path: path.name)
-    for path, parsed in zip(paths, cache.get_all(paths, partial(parse_file, seeds=seeds))):
+    for path, parsed in zip(paths, cache.get_all(paths, partial(parse_file, seeds=seeds, names=cache.author_slugs()))):
         problems.extend(parsed.problems)
         document = parsed.document
         if document is None:

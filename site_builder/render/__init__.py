@@ -76,7 +76,8 @@ def build(
         with Progress("rendering pages") as rendering:
             state.renders.start(out, digest(code_fingerprint(), extras), rendering.advance)
             templates = state.path.parent / "templates" if state.path else None
-            sites = script_sites(config, content, edition, today, state.renders, templates)
+            search = state.path.with_suffix(".search") if state.path else None
+            sites = script_sites(config, content, edition, today, state.renders, templates, search)
             files: dict[str, Content] = {}
             jobs: list[Job] = []
             local_jobs: list[Job] = []

@@ -159,6 +159,12 @@ class ParseCache:
             return Body(parsed.blocks)
         return Body(load=partial(self._blocks, parsed))
 
+    def author_slugs(self) -> dict[str, str]:
+        return {
+            name: slug for entry in self.entries.values() if entry.parsed.document
+            for name, slug in zip(entry.parsed.document.meta["authors"], entry.parsed.author_slugs)
+        }
+
     def _blocks(self, parsed: ParsedFile) -> list[Block]:
         """The stored blocks of ``parsed``; parsed again should the store have lost them."""
         try:
@@ -240,6 +246,8 @@ class RenderCache:
     on_page: Callable[[], None] | None = None
     trees: Trees = field(default_factory=Trees)
     """The files of the output and of its standby copy, for the writer."""
+    describes_output: bool = False
+    """Whether the output of this build is the one the last build wrote (set by :meth:`start`)."""
     _sites: dict[int, _SiteKeys] = field(default_factory=dict)
 
     def describes(self, out: Path) -> bool:
@@ -250,7 +258,8 @@ class RenderCache:
     def start(self, out: Path, salt: str, on_page: Callable[[], None] | None = None) -> None:
         """Begin a build into ``out``; outputs are reused only if ``out`` is the one the keys describe."""
         self.out, self.salt, self.on_page = out.resolve(), salt, on_page
-        if not self.describes(self.out):
+        self.describes_output = self.describes(self.out)
+        if not self.describes_output:
             self.keys, self.trees.live = {}, {}
         self.new_keys, self.rendered, self._sites = {}, 0, {}
 
@@ -408,5 +417,5 @@ def state_path(content: Path, out: Path, config_path: Path) -> Path:
 
 
 def code_fingerprint() -> str:
-    """site-builder's own code: a cache written by other code is not trusted."""
-    return digest([(str(p), _stat(p)[:2]) for p in _files(PACKAGE) if p.suffix == ".py"])
+    """site-builder's own code and tables: a cache written by other code is not trusted."""
+    return digest([(str(p), _stat(p)[:2]) for p in _files(PACKAGE) if p.suffix in (".py", ".yml")])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
 import uuid
 from functools import partial
 from pathlib import Path
@@ -16,10 +17,11 @@ from jinja2 import (
 from site_builder.config import SiteConfig
 from site_builder.model import Edition
 from site_builder.model.regions import PROVINCES
+from site_builder.render.incremental import digest
 from site_builder.render.markdown import BodyRenderer
 from site_builder.render.scripts import Script, ScriptLoader, plain_script, site_scripts
 from site_builder.render.search import FOLDER as SEARCH
-from site_builder.render.search import build_index
+from site_builder.render.search import SearchData
 from site_builder.render.views import INDEX, Crumb, Page, absolute, article_json_ld, article_view, relative
 from site_builder.render.writer import UNCHANGED, Content, Job
 
@@ -93,13 +95,14 @@ def _twin(context: Any, script: Script) -> str:
 
 def script_sites(
     config: SiteConfig, content: Path, edition: Edition, today: dt.date | None = None, renders: RenderCache | None = None,
-    templates: Path | None = None,
+    templates: Path | None = None, search: Path | None = None,
 ) -> list[Site]:
     """The site in each script of ``config`` (``scripts``); each one's :meth:`Site.outputs` are in its folder.
 
-    ``templates`` is a folder to keep compiled templates in between builds."""
+    ``templates`` is a folder to keep compiled templates in between builds, ``search`` one for the state of the
+    search data (with ``renders``)."""
     scripts = site_scripts(config, content, edition)
-    return [Site(config, edition, today, script, scripts, renders, templates) for script in scripts]
+    return [Site(config, edition, today, script, scripts, renders, templates, search) for script in scripts]
 
 
 @dataclasses.dataclass
@@ -119,13 +122,15 @@ class Site:
     def __init__(
         self, config: SiteConfig, edition: Edition, today: dt.date | None = None,
         script: Script | None = None, scripts: tuple[Script, ...] = (), renders: RenderCache | None = None,
-        templates: Path | None = None,
+        templates: Path | None = None, search: Path | None = None,
     ):
         """The site of ``edition`` in ``script`` (default: the content's own), one of ``scripts`` that link their twins.
 
-        With ``renders``, a page whose inputs did not change since the last build is not rendered again;
-        ``templates`` keeps the compiled templates."""
+        With ``renders``, a page whose inputs did not change since the last build is not rendered again, and
+        with ``search`` too, the search data is updated from the state it keeps there; ``templates`` keeps the
+        compiled templates."""
         self.renders = renders
+        self.search_state = search / (script or plain_script(config)).lang if search and renders else None
         self.script = script or plain_script(config)
         self.scripts = scripts or (self.script,)
         self.config = self.script.config(config)
@@ -210,8 +215,13 @@ class Site:
         return outputs
 
     def _search(self) -> Iterator[tuple[str, Content]]:
-        for name, text in build_index(self.edition).files.items():
-            yield self.script.prefix + name, text
+        """The search files; those the state says did not change are those of the live output."""
+        if self.search_state and not self.renders.describes_output:
+            # The files the state knows are gone: all of them are made again.
+            shutil.rmtree(self.search_state, ignore_errors=True)
+        salt = digest(self.renders.salt, repr(self.config), self.script.lang) if self.renders else ""
+        for name, content in SearchData(self.search_state, salt=salt).files(self.edition):
+            yield self.script.prefix + name, UNCHANGED if content is None else content
 
     def _render(self, name: str, template: Template, page: Page, stream: bool, extra: dict[str, Any]) -> Iterator[tuple[str, Content]]:
         context = {

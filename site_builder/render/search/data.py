@@ -139,16 +139,19 @@ def _mix(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint64(31))
 
 
-def article_keys(articles: list[Article]) -> tuple[np.ndarray, str]:
+def article_keys(articles: list[Article], salt: str = "") -> tuple[np.ndarray, str]:
     """Per article, the digest of everything it gives the search files (URL, title, authors, abstract, blocks),
-    and the digest of the URLs in order, which tells one set and order of articles from another."""
+    and the digest of the URLs in order, which tells one set and order of articles from another.
+
+    The blocks count by the article's :attr:`~Article.digest` (of its file) when it has one, so that they need
+    not be read; ``salt`` then stands for whatever else makes their text (the script, its conversion tables)."""
     keys = bytearray()
     urls = []
     for article in articles:
-        blocks = article.blocks
+        body = [salt, article.digest] if article.digest else [f"{b.anchor}\0{b.text}" for b in article.blocks]
         urls.append(article.url)
-        parts = [f"{len(article.authors)} {len(blocks)}", urls[-1], article.title, article.untitled, article.abstract,
-                 *[a.name for a in article.authors], *[b.anchor for b in blocks], *[b.text for b in blocks]]
+        parts = [f"{len(article.authors)} {len(body)}", urls[-1], article.title, article.untitled, article.abstract,
+                 *[a.name for a in article.authors], *body]
         keys += hashlib.sha1("\0".join(parts).encode("utf-16-le", "surrogatepass"), usedforsecurity=False).digest()
     return np.frombuffer(bytes(keys), dtype=np.uint8).reshape(len(articles), KEY_BYTES), digest("\n".join(urls).encode())
 
@@ -202,9 +205,11 @@ class SearchData:
     ``postings`` is the number of (article, segment) pairs indexed, once :meth:`files` is exhausted.
     """
 
-    def __init__(self, folder: Path | None, shard_bytes: int = SHARD_BYTES):
+    def __init__(self, folder: Path | None, shard_bytes: int = SHARD_BYTES, salt: str = ""):
+        """``salt``: a fingerprint of what turns an article's file into the text indexed (see :func:`article_keys`)."""
         self.folder = folder
         self.shard_bytes = shard_bytes
+        self.salt = salt
         self.postings = 0
 
     def files(self, edition: Edition) -> Iterator[tuple[str, bytes | None]]:
@@ -214,7 +219,7 @@ class SearchData:
             yield from self._build(edition, None, None)
             return
         state = load_state(self.folder, GROUP_BUCKETS)
-        keys, order = article_keys(edition.articles)
+        keys, order = article_keys(edition.articles, self.salt)
         if state and state.manifest["order"] == order and state.arrays["keys"].shape == keys.shape:
             try:
                 files, save = self._update(edition, keys, state)
