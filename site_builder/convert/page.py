@@ -9,7 +9,7 @@ from pathlib import Path
 from statistics import median, quantiles
 
 from site_builder.convert.repairs import SPACED_RUN
-from site_builder.convert.text import display_width
+from site_builder.convert.text import display_width, display_widths
 from site_builder.exceptions import InputError, Problem
 
 AUTHOR_LINE = re.compile(r"^■\s*(?P<names>[^（()）]*?)\s*(?:[（(]\s*(?P<region>[^（()）]*?)\s*[）)])?\s*$")
@@ -171,6 +171,8 @@ def read_page(path: Path) -> Page:
         raise InputError(Problem(path, f"not UTF-8 text (byte {error.start})", line)) from None
     raw_lines = content.splitlines()
     lines = [classify(number, raw) for number, raw in enumerate(raw_lines, 1)]
+    for line, width in zip(lines, display_widths([line.text for line in lines])):
+        line._width = width  # measured together: most lines are measured in the end, one at a time costs more
     if not any(line.text for line in lines):
         raise InputError(Problem(path, "empty file"))
     if not any(line.kind == "author" for line in lines):

@@ -31,6 +31,9 @@ SPACE_BEFORE_ASCII = re.compile(f"(?<={_WIDE}) +(?=[!-~])")
 HALF_WIDTH_MARK = re.compile(f"(?<={_WIDE}) *([,:;!?]) *|([,:;!?]) *(?={_WIDE})")
 """A half-width comma, colon, semicolon, ``!`` or ``?`` touching Chinese: ``调研,提出``."""
 
+HALF_WIDTH_MARKS = re.compile(r"[,:;!?]")
+"""Any of the half-width marks that :data:`HALF_WIDTH_MARK` may replace: ``,`` in ``调研,提出``."""
+
 HALF_WIDTH_PERIOD = re.compile(f"(?<=[{HAN_RANGES}])\\.(?=[{HAN_RANGES}“]|$)")
 """A half-width full stop after a Chinese character and not inside a number: ``振兴.``."""
 
@@ -65,17 +68,20 @@ class Registry:
 
     def __init__(self) -> None:
         self._items: dict[str, tuple[float, Repair]] = {}
+        self._ordered: list[tuple[str, Repair]] = []
+        """The passes in the order they run, sorted once when one is registered (not on every repair)."""
 
     def register(self, name: str, priority: float) -> Callable[[Repair], Repair]:
         def decorator(func: Repair) -> Repair:
             self._items[name] = (priority, func)
+            ordered = sorted(self._items.items(), key=lambda item: -item[1][0])
+            self._ordered = [(name, func) for name, (_, func) in ordered]
             return func
 
         return decorator
 
     def __iter__(self) -> Iterator[tuple[str, Repair]]:
-        ordered = sorted(self._items.items(), key=lambda item: -item[1][0])
-        return ((name, func) for name, (_, func) in ordered)
+        return iter(self._ordered)
 
     def names(self) -> list[str]:
         return [name for name, _ in self]
@@ -87,6 +93,8 @@ REPAIRS = Registry()
 @REPAIRS.register("justification_spaces", 50)
 def remove_justification_spaces(text: str, context: Context) -> str:
     """``指 明 了 前 进 方 向`` → ``指明了前进方向``; in body text every gap between Chinese."""
+    if " " not in text:
+        return text  # most text: the regexes below would scan it for nothing
     text = SPACED_RUN.sub(lambda m: m.group(0).replace(" ", ""), text)
     if not context.keep_gaps:
         text = SPACE_BETWEEN_WIDE.sub("", text)
@@ -96,6 +104,8 @@ def remove_justification_spaces(text: str, context: Context) -> str:
 @REPAIRS.register("number_spaces", 40)
 def remove_number_spaces(text: str, context: Context) -> str:
     """``2021 年 12 月`` → ``2021年12月``; ``e 代表`` → ``e代表``."""
+    if " " not in text:
+        return text
     return SPACE_BEFORE_ASCII.sub("", SPACE_AFTER_ASCII.sub("", text))
 
 
@@ -113,15 +123,20 @@ def full_width_punctuation(text: str, context: Context) -> str:
         touches_chinese = any(re.match(_WIDE, c) for c in (before, after, inner[:1], inner[-1:]) if c)
         return f"（{inner}）" if touches_chinese else match.group(0)
 
-    text = HALF_WIDTH_MARK.sub(mark, text)
-    text = HALF_WIDTH_PERIOD.sub("。", text)
-    return HALF_WIDTH_PARENTHESES.sub(parentheses, text)
+    # Each regex is run only on text with its mark: most text has none.
+    if HALF_WIDTH_MARKS.search(text):
+        text = HALF_WIDTH_MARK.sub(mark, text)
+    if "." in text:
+        text = HALF_WIDTH_PERIOD.sub("。", text)
+    if "(" in text:
+        text = HALF_WIDTH_PARENTHESES.sub(parentheses, text)
+    return text
 
 
 @REPAIRS.register("tidy_spaces", 10)
 def tidy_spaces(text: str, context: Context) -> str:
     """Collapse runs of spaces and trim the ends: `` a  b `` → ``a b``."""
-    return MULTIPLE_SPACES.sub(" ", text).strip()
+    return (MULTIPLE_SPACES.sub(" ", text) if "  " in text else text).strip()
 
 
 def repair(text: str, context: Context = Context()) -> str:

@@ -32,6 +32,13 @@ def count_han(text: str) -> int:
     return len(NOT_HAN_RE.sub("", text))
 
 
+NOT_HAN_OR_BREAK_RE = re.compile(f"[^{HAN_RANGES}\n]+")
+"""Everything but Chinese characters and line breaks: ``，`` in ``坚持，\n发展``."""
+
+BLANKS_RE = re.compile("[ \t\u3000]+")
+"""Spaces, tabs and ideographic spaces, which take no width: the space in ``人大 代表``."""
+
+
 def display_width(line: str) -> float:
     """Printed width of a line in ems: Chinese characters 1, everything else ½, spaces 0.
 
@@ -39,8 +46,18 @@ def display_width(line: str) -> float:
     measured on the seeds, this makes the full lines of a column agree to within
     half an em far more often than counting punctuation as a full em.
     """
-    visible = len(line) - sum(map(line.count, " \t\u3000"))
-    han = count_han(line)
+    return _width(count_han(line), len(line) - sum(map(line.count, " \t\u3000")))
+
+
+def display_widths(lines: list[str]) -> list[float]:
+    """:func:`display_width` of each of ``lines`` (which hold no line break), measured in one pass over them all."""
+    text = "\n".join(lines)
+    han = map(len, NOT_HAN_OR_BREAK_RE.sub("", text).split("\n"))
+    visible = map(len, BLANKS_RE.sub("", text).split("\n"))
+    return list(map(_width, han, visible))
+
+
+def _width(han: int, visible: int) -> float:
     return han + 0.5 * (visible - han)
 
 
