@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 NON_SLUG = re.compile(r"[^a-z0-9]+")
@@ -31,6 +32,8 @@ def _pinyin(text: str) -> list[str]:
     return lazy_pinyin(text, style=Style.NORMAL)
 
 
+# Remembered: the same names and cited titles come back in article after article.
+@lru_cache(maxsize=8192)
 def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
     """``以党的二十大精神为指引`` → ``yi-dang-de-er-shi-da-jing-shen-wei-zhi-yin``."""
     syllables = [NON_SLUG.sub("-", s.lower()).strip("-") for s in _pinyin(text)]
@@ -50,6 +53,7 @@ def name_syllables(name: str) -> tuple[list[str], list[str]]:
     return ([reading] if reading else _pinyin(surname)), _pinyin(given)
 
 
+@lru_cache(maxsize=8192)
 def person_slug(name: str) -> str:
     """``谭荣芳`` → ``tan-rongfang``; ``覃剑`` → ``qin-jian``; surname and given name as two words."""
     surname, given = name_syllables(name)

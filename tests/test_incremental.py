@@ -127,6 +127,24 @@ def test_failing_write_leaves_the_old_site(tmp_path: Path, monkeypatch: pytest.M
     assert [p.name for p in project.iterdir() if p.name.startswith(".public")] == []
 
 
+def test_a_build_stopped_after_its_search_data_does_not_mislead_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The search state is saved while the build writes; if the new site is never swapped in, the next build must
+    # not take the state's files for those of the live site.
+    from site_builder.render import writer
+
+    project = small_project(tmp_path)
+    build_here(project)
+    edit(next((project / "content").glob("*.md")), "\n\n", "\n\n监督工作取得新进展。")
+    real = writer._swap
+    with monkeypatch.context() as patch:
+        patch.setattr(writer, "_swap", lambda new, out: (_ for _ in ()).throw(OSError("stopped")))
+        with pytest.raises(OSError):
+            build_here(project)
+    assert writer._swap is real
+    build_here(project)
+    assert tree(project / "public") == clean_tree(project)
+
+
 def test_build_killed_at_any_moment_leaves_a_whole_site(tmp_path: Path) -> None:
     project = small_project(tmp_path)
     command = [sys.executable, "-m", "site_builder", "build", "--content", "content", "--out", "public", "--config", "site.yml"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import combinations
 from pathlib import Path
-from typing import Any, Callable, Mapping, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 from site_builder.config import LANGUAGE_TAG, SiteConfig
 from site_builder.exceptions import Problem, ProblemsError, did_you_mean
@@ -72,8 +72,8 @@ class ParsedFile:
     """Fingerprint of the file's bytes and of its OCR source lines."""
     links: list[Link] = field(default_factory=list)
     """The body's links inside the edition, to be checked against the other files."""
-    citations: list[tuple[str, str]] = field(default_factory=list)
-    """(anchor, title) of every document cited in 《》, in order: ``("p3", "立法法")``."""
+    citations: list[tuple[str, str, str]] = field(default_factory=list)
+    """(anchor, title, slug) of every document cited in 《》, in order: ``("p3", "立法法", "li-fa-fa")``."""
     author_slugs: list[str] = field(default_factory=list)
     """The slug each author's name reads as (before telling apart namesakes): pinyin is slow to load and to run."""
     chars: int = 0
@@ -92,8 +92,8 @@ class FileCache(Protocol):
         """The blocks of a file ``get_all`` returned: in memory, or wherever the cache keeps them."""
         ...
 
-    def author_slugs(self) -> dict[str, str]:
-        """Author's name → slug, of the files the cache holds."""
+    def known_slugs(self) -> KnownSlugs:
+        """The slugs of the names and titles in the files the cache holds."""
         ...
 
 
@@ -101,17 +101,39 @@ class NoCache:
     def get_all(self, paths: list[Path], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
         return fork_map(parse, paths)
 
-    def author_slugs(self) -> dict[str, str]:
-        return {}
-
     def body(self, parsed: ParsedFile) -> Body:
         return Body(parsed.blocks)
 
+    def known_slugs(self) -> KnownSlugs:
+        return KnownSlugs()
 
-def parse_file(path: Path, seeds: SeedFolder, names: Mapping[str, str] = {}) -> ParsedFile:
-    """Read, check and split one content file, and align its blocks with the OCR lines.
 
-    ``names``: the slugs of authors' names read before, so that pinyin is loaded only for a new name."""
+@dataclass
+class KnownSlugs:
+    """The slugs of authors' names and documents' titles read before: pinyin is loaded only for new ones."""
+
+    authors: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, parsed: Iterable[ParsedFile]) -> KnownSlugs:
+        known = cls()
+        for file in parsed:
+            if file.document:
+                known.authors.update(zip(map(_name, file.document.meta["authors"]), file.author_slugs))
+                known.documents.update((title, slug) for _, title, slug in file.citations)
+        return known
+
+    def author(self, name: str) -> str:
+        return self.authors.get(name) or person_slug(name)
+
+    def document(self, title: str) -> str:
+        return self.documents.get(title) or slugify(title)
+
+
+def parse_file(path: Path, seeds: SeedFolder, known: KnownSlugs | None = None) -> ParsedFile:
+    """Read, check and split one content file, and align its blocks with the OCR lines."""
+    known = known or KnownSlugs()
     problems: list[Problem] = []
     document = read_document(path, problems)
     if document is None or not _check_fields(document, problems):
@@ -123,10 +145,10 @@ def parse_file(path: Path, seeds: SeedFolder, names: Mapping[str, str] = {}) -> 
     lines = (source.text.lines + (source.abstract.lines if source.abstract else ())) if source else ()
     digest = hashlib.sha1(path.read_bytes() + "\n".join(lines).encode()).hexdigest()
     places = [("abstract", (document.meta.get("abstract") or "").strip())] + [(b.anchor, plain(b.text)) for b in blocks]
-    citations = [(anchor, title) for anchor, text in places for title in cited_titles(text)]
+    citations = [(anchor, title, known.document(title)) for anchor, text in places for title in cited_titles(text)]
     # The body lives on as blocks: the cache need not keep it twice.
     document = dataclasses.replace(document, body="")
-    author_slugs = [names.get(name) or person_slug(name) for name in map(_name, document.meta["authors"])]
+    author_slugs = [known.author(name) for name in map(_name, document.meta["authors"])]
     anchors = Anchors.of(blocks, abstract=bool(places[0][1]))
     return ParsedFile(
         document, problems, blocks, source and (_span(source.text), source.abstract and _span(source.abstract)), digest,
@@ -164,7 +186,7 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
     parsed_files: dict[int, ParsedFile] = {}
     # By name: the files share their folder, and comparing Paths costs more than the rest of the sort.
     paths = sorted(content.glob("*.md"), key=lambda path: path.name)
-    for path, parsed in zip(paths, cache.get_all(paths, partial(parse_file, seeds=seeds, names=cache.author_slugs()))):
+    for path, parsed in zip(paths, cache.get_all(paths, partial(parse_file, seeds=seeds, known=cache.known_slugs()))):
         problems.extend(parsed.problems)
         document = parsed.document
         if document is None:
@@ -411,10 +433,10 @@ def _resolve_links(
             article.links[link.target] = (target, link.fragment)
 
 
-def _collect_documents(article: Article, citations: list[tuple[str, str]], documents: dict[str, CitedDocument]) -> None:
-    for anchor, title in citations:
+def _collect_documents(article: Article, citations: list[tuple[str, str, str]], documents: dict[str, CitedDocument]) -> None:
+    for anchor, title, slug in citations:
         if title not in documents:
-            slug = unique(slugify(title), {d.slug for d in documents.values()})
+            slug = unique(slug, {d.slug for d in documents.values()})
             documents[title] = CitedDocument(title, slug, document_kind(title))
         document = documents[title]
         document.citations.append(Citation(article, anchor))

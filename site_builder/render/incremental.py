@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from site_builder.model.body import Block
 from site_builder.model.edition import Body
-from site_builder.model.load import ParsedFile
+from site_builder.model.load import KnownSlugs, ParsedFile
 from site_builder.parallel import fork_map
 from site_builder.render.writer import MARKER, Trees
 
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from site_builder.render.site import Site
     from site_builder.render.views import Page
 
-FORMAT = 7
+FORMAT = 8
 """Bumped when the cache's layout changes; an older cache is ignored."""
 
 RACY = 2_000_000_000
@@ -159,11 +159,8 @@ class ParseCache:
             return Body(parsed.blocks)
         return Body(load=partial(self._blocks, parsed))
 
-    def author_slugs(self) -> dict[str, str]:
-        return {
-            name: slug for entry in self.entries.values() if entry.parsed.document
-            for name, slug in zip(entry.parsed.document.meta["authors"], entry.parsed.author_slugs)
-        }
+    def known_slugs(self) -> KnownSlugs:
+        return KnownSlugs.of(entry.parsed for entry in self.entries.values())
 
     def _blocks(self, parsed: ParsedFile) -> list[Block]:
         """The stored blocks of ``parsed``; parsed again should the store have lost them."""
@@ -246,8 +243,9 @@ class RenderCache:
     on_page: Callable[[], None] | None = None
     trees: Trees = field(default_factory=Trees)
     """The files of the output and of its standby copy, for the writer."""
-    describes_output: bool = False
-    """Whether the output of this build is the one the last build wrote (set by :meth:`start`)."""
+    search_tokens: dict[str, str] = field(default_factory=dict)
+    """Script → the token of the search state that describes the output's search files."""
+    new_search_tokens: dict[str, str] = field(default_factory=dict)
     _sites: dict[int, _SiteKeys] = field(default_factory=dict)
 
     def describes(self, out: Path) -> bool:
@@ -258,10 +256,9 @@ class RenderCache:
     def start(self, out: Path, salt: str, on_page: Callable[[], None] | None = None) -> None:
         """Begin a build into ``out``; outputs are reused only if ``out`` is the one the keys describe."""
         self.out, self.salt, self.on_page = out.resolve(), salt, on_page
-        self.describes_output = self.describes(self.out)
-        if not self.describes_output:
-            self.keys, self.trees.live = {}, {}
-        self.new_keys, self.rendered, self._sites = {}, 0, {}
+        if not self.describes(self.out):
+            self.keys, self.trees.live, self.search_tokens = {}, {}, {}
+        self.new_keys, self.new_search_tokens, self.rendered, self._sites = {}, {}, 0, {}
 
     def reuse(self, site: Site, page: Page) -> bool:
         """Whether the current output file of ``page`` can be kept (its key is unchanged); if not, render it."""
@@ -279,7 +276,8 @@ class RenderCache:
 
     def finish(self, out: Path) -> None:
         """The build wrote its outputs into ``out``: remember their keys for the next one."""
-        self.keys, self.marker, self._sites, self.on_page = self.new_keys, _stat(out / MARKER), {}, None
+        self.keys, self.search_tokens, self.marker = self.new_keys, self.new_search_tokens, _stat(out / MARKER)
+        self._sites, self.on_page = {}, None
 
 
 class _SiteKeys:

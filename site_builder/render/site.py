@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 import uuid
 from functools import partial
 from pathlib import Path
@@ -215,13 +214,17 @@ class Site:
         return outputs
 
     def _search(self) -> Iterator[tuple[str, Content]]:
-        """The search files; those the state says did not change are those of the live output."""
-        if self.search_state and not self.renders.describes_output:
-            # The files the state knows are gone: all of them are made again.
-            shutil.rmtree(self.search_state, ignore_errors=True)
-        salt = digest(self.renders.salt, repr(self.config), self.script.lang) if self.renders else ""
-        for name, content in SearchData(self.search_state, salt=salt).files(self.edition):
+        """The search files; those the state says did not change are those of the live output, which the state
+        of the last finished build describes (:attr:`RenderCache.search_tokens`)."""
+        if not self.search_state:
+            yield from ((self.script.prefix + name, content) for name, content in SearchData(None).files(self.edition))
+            return
+        lang = self.script.lang
+        salt = digest(self.renders.salt, repr(self.config), lang)
+        data = SearchData(self.search_state, salt=salt, token=self.renders.search_tokens.get(lang, ""))
+        for name, content in data.files(self.edition):
             yield self.script.prefix + name, UNCHANGED if content is None else content
+        self.renders.new_search_tokens[lang] = data.token
 
     def _render(self, name: str, template: Template, page: Page, stream: bool, extra: dict[str, Any]) -> Iterator[tuple[str, Content]]:
         context = {

@@ -205,11 +205,15 @@ class SearchData:
     ``postings`` is the number of (article, segment) pairs indexed, once :meth:`files` is exhausted.
     """
 
-    def __init__(self, folder: Path | None, shard_bytes: int = SHARD_BYTES, salt: str = ""):
-        """``salt``: a fingerprint of what turns an article's file into the text indexed (see :func:`article_keys`)."""
+    def __init__(self, folder: Path | None, shard_bytes: int = SHARD_BYTES, salt: str = "", token: str | None = None):
+        """``salt``: a fingerprint of what turns an article's file into the text indexed (see :func:`article_keys`).
+        ``token``: that of the state the caller knows to describe its files (a build that was stopped before its
+        files were in place may have committed a newer one); ``None``: whichever is in ``folder``.
+        :attr:`token` is the new state's once :meth:`files` is exhausted."""
         self.folder = folder
         self.shard_bytes = shard_bytes
         self.salt = salt
+        self.token = token
         self.postings = 0
 
     def files(self, edition: Edition) -> Iterator[tuple[str, bytes | None]]:
@@ -218,7 +222,7 @@ class SearchData:
         if not self.folder:
             yield from self._build(edition, None, None)
             return
-        state = load_state(self.folder, GROUP_BUCKETS)
+        state = load_state(self.folder, GROUP_BUCKETS, self.token)
         keys, order = article_keys(edition.articles, self.salt)
         if state and state.manifest["order"] == order and state.arrays["keys"].shape == keys.shape:
             try:
@@ -286,6 +290,7 @@ class SearchData:
             writer.commit({"order": keys[1], "postings": self.postings, "authors": authors, "starts": starts,
                            "files": written, "groups": groups,
                            "arrays": {name: writer.array(name, array) for name, array in arrays.items()}})
+            self.token = writer.token
 
     def _merge(self, scratch: int, begins: np.ndarray, ends: np.ndarray, group: int) -> list[bytes]:
         """The entries of each bucket of ``group``, from every block's postings in the scratch file."""
@@ -371,6 +376,7 @@ class SearchData:
             arrays = {"keys": keys, "hashes": hashes, "characters": characters, "sizes": sizes}
             writer.commit({**state.manifest, "postings": postings_count, "authors": authors, "starts": starts, "files": written,
                            "groups": groups, "arrays": {name: writer.array(name, array, state) for name, array in arrays.items()}})
+            self.token = writer.token
 
         return files, save
 

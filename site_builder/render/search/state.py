@@ -91,11 +91,14 @@ class State:
         return self.group(group)[begin : begin + int(sizes[first])]
 
 
-def load_state(folder: Path, group_buckets: int) -> State | None:
-    """The state in ``folder``, or ``None`` when there is none of this version or its files are not whole."""
+def load_state(folder: Path, group_buckets: int, token: str | None = None) -> State | None:
+    """The state in ``folder``, or ``None`` when there is none of this version, its files are not whole, or it is
+    not the one committed with ``token`` (when given)."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
         if not isinstance(manifest, dict) or manifest.get("version") != VERSION or not FIELDS <= manifest.keys():
+            return None
+        if token is not None and manifest.get("token") != token:
             return None
         arrays = {}
         for name in ARRAYS:
@@ -138,7 +141,7 @@ class StateWriter:
     def commit(self, manifest: dict) -> None:
         """Writes ``manifest`` in place of the current one, then removes the files that no state needs any more."""
         temporary = self.folder / f"manifest.{self.token}.json"
-        temporary.write_text(json.dumps({"version": VERSION, **manifest}, ensure_ascii=False), "utf-8")
+        temporary.write_text(json.dumps({"version": VERSION, **manifest, "token": self.token}, ensure_ascii=False), "utf-8")
         os.replace(temporary, self.folder / MANIFEST)
         kept = {file for file, _ in [*manifest["arrays"].values(), *manifest["groups"]]}
         for path in self.folder.iterdir():
