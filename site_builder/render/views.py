@@ -78,10 +78,6 @@ class Page:
         return self.linked_data() if self.linked_data else None
 
 
-BACK_LINK = ' <a class="back" href="#{anchor}">{mark}{number}</a>'
-"""From an OCR line to a block that begins on it: ``¶3`` (a paragraph) or ``§1`` (a heading)."""
-
-
 @dataclass
 class BlockView:
     tag: str
@@ -128,7 +124,7 @@ class ArticleView:
     def source_list(self) -> Markup:
         """The OCR lines of the article's text as the page lists them, one ``<li id="L12" value="12">`` a line,
         indented for the ``<ol>`` of article.html, each with links back to the blocks that begin on it
-        (:data:`BACK_LINK`); empty without a source."""
+        (``¶3`` to a paragraph, ``§1`` to a heading); empty without a source."""
         if self.article.source is None:
             return Markup()
         text, starts = self.article.source.text, self.source_starts
@@ -136,13 +132,21 @@ class ArticleView:
         lines = str(escape("\n".join(text.lines))).split("\n")
         items = []
         for number, line in enumerate(lines, text.first):
-            if number in starts:
-                line += "".join(
-                    BACK_LINK.format(anchor=block.anchor, mark="¶" if block.kind == "paragraph" else "§", number=block.number)
-                    for block in starts[number]
-                )
+            for block in starts.get(number, ()):
+                line += f' <a class="back" href="#{block.anchor}">{"¶" if block.kind == "paragraph" else "§"}{block.number}</a>'
             items.append(f'      <li id="L{number}" value="{number}">{line}</li>')
         return Markup("\n".join(items))
+
+    def byline(self, page: str) -> Markup:
+        """The authors, then the region in brackets, each a link from the page at site path ``page`` (one with
+        relative links: not 404.html): ``<a href="…">张三</a>、<a href="…">李四</a>（<a href="…">湖南</a>）``.
+
+        Lists show it for thousands of articles; the punctuation is the same in every script."""
+        article = self.article
+        links = "、".join(f'<a href="{relative(page, author.url)}">{escape(author.name)}</a>' for author in article.authors)
+        if article.region:
+            links += f'（<a href="{relative(page, article.region.url)}">{escape(article.region.name)}</a>）'
+        return Markup(links)
 
     def _render_blocks(self) -> list[BlockView]:
         views = []
