@@ -91,7 +91,11 @@ class BlockView:
 
 @dataclass
 class ArticleView:
-    """An article rendered for its page and the feed; the body is rendered when first asked for."""
+    """An article rendered for its page and the feed; the body is rendered when first asked for.
+
+    Parts that a page repeats a hundred times and more come as HTML ready to insert, which a theme may use or
+    build itself from the same data: :attr:`body_elements` (from :attr:`blocks`), :attr:`source_list` (from
+    the article's source and :attr:`source_starts`) and :meth:`byline` (from its authors and region)."""
 
     article: Article
     reference: str

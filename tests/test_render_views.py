@@ -1,0 +1,68 @@
+"""What an article's view builds for the templates: the body with its links, the OCR source list, the byline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sitekit import FIXTURES
+
+from site_builder.config import load_config
+from site_builder.model import load_edition
+from site_builder.render.markdown import BodyRenderer
+from site_builder.render.site import script_sites
+from site_builder.render.views import ArticleView
+
+
+@pytest.fixture(scope="module")
+def view() -> ArticleView:
+    """The fixture article whose title, body and OCR lines hold HTML, with a heading and a cross-reference."""
+    root = FIXTURES / "valid"
+    config = load_config(root / "site.yml")
+    site = script_sites(config, root / "content", load_edition(root / "content", config), dt.date(2024, 1, 15))[0]
+    return site.views["escape-test"]
+
+
+def test_each_block_links_to_itself_and_its_source_line(view: ArticleView) -> None:
+    first, heading, second = view.body_elements
+    assert first == (
+        '<p id="p1" class="paragraph">正文第一段提到&lt;script&gt;alert(1)&lt;/script&gt;和&lt;b&gt;粗体&lt;/b&gt;，依据《测试条例》。'
+        '<a class="pilcrow" href="#p1" title="本段链接（第1段）"><span class="visually-hidden">第1段链接</span>¶</a>'
+        '<a class="srcref" href="#L3" title="对照原始识别文本第3行"><span class="visually-hidden">对照原始识别文本</span>原3行</a></p>'
+    )
+    assert heading == (
+        '<h2 id="s1" class="heading">小标题'
+        '<a class="pilcrow" href="#s1" title="本节链接"><span class="visually-hidden">本节链接</span>§</a></h2>'
+    )
+    assert second.startswith('<p id="p2" class="paragraph">第二段<a href="../b/index.html#p2">见乙文第二段</a>，还有<a>坏链接</a>。')
+
+
+def test_the_source_list_shows_the_ocr_lines_as_text_with_links_back(view: ArticleView) -> None:
+    items = view.source_list.split("\n")
+    assert len(items) == len(view.article.source.text.lines)
+    assert items[0] == '      <li id="L1" value="1"> 测试栏目</li>'
+    assert items[2] == (
+        '      <li id="L3" value="3">正文第一段提到&lt;script&gt;alert(1)&lt;/script&gt;和&lt;b&gt;粗体&lt;/b&gt;，依据'
+        ' <a class="back" href="#p1">¶1</a></li>'
+    )
+    assert items[4] == '      <li id="L5" value="5">小标题 <a class="back" href="#s1">§1</a></li>'
+
+
+def test_the_byline_links_from_the_page_it_is_on(view: ArticleView) -> None:
+    assert view.byline("articles/escape-test/index.html") == (
+        '<a href="../../authors/zhang-san/index.html">张三</a>（<a href="../../regions/shanxi/index.html">山西</a>）'
+    )
+    assert view.byline("index.html") == '<a href="authors/zhang-san/index.html">张三</a>（<a href="regions/shanxi/index.html">山西</a>）'
+    assert view.byline("authors/zhang-san/index.html").startswith('<a href="index.html">张三</a>')
+
+
+def test_the_links_words_are_in_the_page_script() -> None:
+    renderer = BodyRenderer(lambda text: text.replace("链接", "鏈接").replace("识别", "識別"))
+    assert renderer.links("paragraph", "p3", 3, 12) == (
+        '<a class="pilcrow" href="#p3" title="本段鏈接（第3段）"><span class="visually-hidden">第3段鏈接</span>¶</a>'
+        '<a class="srcref" href="#L12" title="对照原始識別文本第12行"><span class="visually-hidden">对照原始識別文本</span>原12行</a>'
+    )
+    assert renderer.links("paragraph", "p4", 4, None).endswith("¶</a>")
+    assert renderer.links("heading", "s1", 1, 12) == (
+        '<a class="pilcrow" href="#s1" title="本节鏈接"><span class="visually-hidden">本节鏈接</span>§</a>'
+    )
