@@ -56,6 +56,23 @@ def test_an_error_in_a_step_is_raised_by_the_step(processes: int) -> None:
             shards.step(fail_on_three)
 
 
+@pytest.mark.parametrize("count", [0, 1, 5, 300])
+def test_fork_shares_is_the_list_comprehension(monkeypatch, count: int) -> None:
+    monkeypatch.setattr(parallel, "PARALLEL", 2)
+    offset = 1000  # a closure: the workers inherit it
+    assert parallel.fork_shares(lambda item: item + offset, range(count)) == [item + offset for item in range(count)]
+
+
+def test_fork_shares_works_in_workers_and_raises_their_errors(monkeypatch) -> None:
+    monkeypatch.setattr(parallel, "PARALLEL", 2)
+    results = parallel.fork_shares(lambda item: (item * 2, os.getpid()), list(range(300)))
+    assert [value for value, _ in results] == [item * 2 for item in range(300)]
+    assert os.getpid() not in {pid for _, pid in results}
+    # Item 2 fails in the first worker; the second one's answer (15 MB) does not fit in its pipe.
+    with pytest.raises(ValueError, match="three"):
+        parallel.fork_shares(lambda item: fail_on_three(item + 1)[1] * "x" + "x" * 100_000, list(range(300)))
+
+
 def convert_files(seeds: Path, content: Path, script: str = "hans") -> tuple[str, dict[str, bytes]]:
     report = convert_seeds(seeds, content, script=script)
     summary = report.summary().replace(str(content), "CONTENT")

@@ -8,7 +8,6 @@ which slug, in ``content/.convert.json``.
 
 from __future__ import annotations
 
-import gc
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +27,7 @@ from site_builder.convert.page import Page, read_page
 from site_builder.convert.topics import TAXONOMY_FILE, choose_topics, default_taxonomy, load_rules
 from site_builder.exceptions import InputError, Problem, ProblemsError
 from site_builder.fileio import atomic_write, digest
-from site_builder.parallel import Shards, fork_map
+from site_builder.parallel import Shards, fork_shares
 from site_builder.progress import Progress
 from site_builder.scripts import DEFAULT_PROFILE, ScriptConverter
 from site_builder.slugs import person_slug, slugify, unique
@@ -216,13 +215,8 @@ def convert_seeds(
             text = traditional.convert_document(text)
         return folder.store(key, slug, text, force), len(article.review)
 
-    gc.freeze()  # the workers only read the edition: collecting it there would copy its memory for nothing
-    try:
-        finished = fork_map(finish, range(len(places)))
-    finally:
-        gc.unfreeze()
     with Progress("writing articles", len(places)) as progress:
-        for stored, review_items in finished:
+        for stored, review_items in fork_shares(finish, range(len(places))):
             folder.record(stored, report)
             report.review_items += review_items
             progress.advance()
