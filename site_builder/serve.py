@@ -25,7 +25,8 @@ from site_builder.config import load_config
 from site_builder.exceptions import SiteBuilderError
 from site_builder.render import build
 from site_builder.render.incremental import BuildState, state_path
-from site_builder.render.site import DEFAULT_THEME, theme_folders
+from site_builder.render.edited import write_edited_article
+from site_builder.render.site import DEFAULT_THEME, Site, theme_folders
 
 NOTICE_ID = "site-builder-notice"
 
@@ -48,10 +49,15 @@ class Editor:
         self.state = BuildState.load(state_path(content, out, config))
         self.error: str | None = None
         self.log = log
+        self.sites: list[Site] = []
+        """Those of the last build that had anything to do."""
 
-    def rebuild(self) -> bool:
-        """Build; on failure keep the last good output and remember the problems. Whether it succeeded."""
+    def rebuild(self, changed: Iterable[Path] = ()) -> bool:
+        """Build; on failure keep the last good output and remember the problems. Whether it succeeded.
+
+        When ``changed`` is one article whose body alone changed, its page is written first, at once."""
         start = time.perf_counter()
+        self._write_edited(list(changed), start)
         try:
             report = build(self.content, self.out, self.config, self.state)
         except SiteBuilderError as error:
@@ -59,8 +65,23 @@ class Editor:
             self.log(f"build failed, still serving the last good site:\n{error}")
             return False
         self.error = None
+        self.sites = report.sites or self.sites
         self.log(f"built in {time.perf_counter() - start:.2f} s: {report.summary().splitlines()[0]}")
         return True
+
+    def _write_edited(self, changed: list[Path], start: float) -> None:
+        # Editors that save by renaming a temporary file report that file too.
+        changed = [path for path in changed if path.suffix == ".md" and path.parent.resolve() == self.content.resolve()]
+        if self.error or len(changed) != 1:
+            return
+        try:
+            written = write_edited_article(changed[0], self.sites, self.state, self.out)
+        except (SiteBuilderError, OSError) as error:
+            # The rebuild that follows says what is wrong, if anything is.
+            self.log(f"could not write {changed[0].name}'s page ahead of the rebuild: {error}")
+            return
+        if written:
+            self.log(f"{', '.join(written)} written in {time.perf_counter() - start:.3f} s; rebuilding the rest")
 
     def watched(self) -> list[Path]:
         """The content, the configuration, the theme folders and the seeds."""
@@ -124,11 +145,13 @@ class Watcher(LiveReloadWatcher):
     at once; changes that come while it runs call it once more after it.
     """
 
-    def __init__(self, paths: list[Path], rebuild: Callable[[], None]):
+    def __init__(self, paths: list[Path], rebuild: Callable[[set[Path]], None]):
         super().__init__()
         self.paths, self.rebuild = [p.resolve() for p in paths], rebuild
         self.observer = Observer()
         self.pending = False
+        self.changed: set[Path] = set()
+        """The paths changed since the last rebuild began (written on the observer's thread, taken on the loop's)."""
         self.loop: IOLoop | None = None
         # A task, so that livereload does not watch the working folder on its own.
         self._tasks["site-builder"] = {"func": None, "delay": "forever", "ignore": None}
@@ -150,6 +173,7 @@ class Watcher(LiveReloadWatcher):
         """On the observer's thread: hand the rebuild to the loop, unless one is waiting to start already."""
         if event.event_type in ("opened", "closed_no_write") or not self._watched(event):
             return
+        self.changed.update(Path(os.fsdecode(name)) for name in (event.src_path, getattr(event, "dest_path", "")) if name)
         if not self.pending and self.loop:
             self.pending = True
             self.loop.add_callback(self._run)
@@ -164,7 +188,8 @@ class Watcher(LiveReloadWatcher):
 
     def _run(self) -> None:
         self.pending = False
-        self.rebuild()
+        changed, self.changed = self.changed, set()
+        self.rebuild(changed)
 
 
 def serve(content: Path, out: Path, config: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
@@ -175,8 +200,8 @@ def serve(content: Path, out: Path, config: Path, host: str = "127.0.0.1", port:
     editor = Editor(content, out, config, lambda message: print(message, file=sys.stderr, flush=True))
     editor.rebuild()
 
-    def rebuild() -> None:
-        editor.rebuild()
+    def rebuild(changed: set[Path]) -> None:
+        editor.rebuild(changed)
         # Reload after every rebuild, failed ones too (the pages then show the notice).
         LiveReloadHandler.reload_waiters()
 

@@ -150,3 +150,44 @@ def test_open_page_reloads_after_an_edit(server) -> None:
             page.wait_for_selector(f"#{NOTICE_ID}", state="detached", timeout=20_000)
         finally:
             browser.close()
+
+
+def edited_project(tmp_path: Path) -> tuple[Path, Path]:
+    """The valid fixture project, built by an editor session; and its output folder."""
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "valid", project)
+    return project, project / "public"
+
+
+def test_an_edited_body_is_written_ahead_of_the_rebuild_which_ends_where_a_clean_build_does(tmp_path: Path) -> None:
+    from site_builder.render import build
+    from site_builder.render.incremental import BuildState
+    from site_builder.serve import Editor
+
+    project, out = edited_project(tmp_path)
+    logged: list[str] = []
+    editor = Editor(project / "content", out, project / "site.yml", logged.append)
+    assert editor.rebuild()
+    article = project / "content" / "b.md"
+    article.write_text(article.read_text("utf-8").replace("乙文第一段。", "乙文第一段，已订正。"), "utf-8")
+    before = {p: p.read_bytes() for p in out.rglob("*.html")}
+    editor._write_edited([article, project / "content" / ".b.md.swp"], 0.0)
+    changed = {p.relative_to(out).as_posix() for p in out.rglob("*.html") if before.get(p) != p.read_bytes()}
+    assert changed == {"articles/b/index.html"} and "已订正" in (out / "articles/b/index.html").read_text("utf-8"), logged
+    assert editor.rebuild([article])
+    build(project / "content", tmp_path / "clean", project / "site.yml", BuildState())
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == {
+        p.relative_to(tmp_path / "clean"): p.read_bytes() for p in (tmp_path / "clean").rglob("*") if p.is_file()}
+
+
+def test_a_changed_front_matter_waits_for_the_rebuild(tmp_path: Path) -> None:
+    from site_builder.serve import Editor
+
+    project, out = edited_project(tmp_path)
+    editor = Editor(project / "content", out, project / "site.yml", lambda message: None)
+    assert editor.rebuild()
+    article = project / "content" / "b.md"
+    article.write_text(article.read_text("utf-8").replace("title: 乙文", "title: 乙文新题"), "utf-8")
+    before = {p: p.read_bytes() for p in out.rglob("*.html")}
+    editor._write_edited([article], 0.0)
+    assert {p: p.read_bytes() for p in out.rglob("*.html")} == before

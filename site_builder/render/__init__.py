@@ -22,7 +22,7 @@ from site_builder.progress import Progress
 from site_builder.render.incremental import (
     PACKAGE, RACY, BuildState, blocks_folder, code_fingerprint, digest, inputs_fingerprint, standby_folder, state_path,
 )
-from site_builder.render.site import script_sites, theme_folders
+from site_builder.render.site import Site, script_sites, theme_folders
 from site_builder.render.writer import Content, Job, check_output, write_site
 
 
@@ -34,6 +34,8 @@ class BuildReport:
     articles: int
     rendered: int | None = None
     """Pages rendered by this build; the others were unchanged. ``None``: all of them."""
+    sites: list[Site] | None = None
+    """The sites built, when the build had anything to do: ``serve`` renders an edited article's page from them."""
 
     def summary(self) -> str:
         fresh = "" if self.rendered is None else f"; {self.rendered} rendered, the others unchanged"
@@ -107,4 +109,4 @@ def build(
     state.inputs, state.counts = inputs, (pages, len(names), len(edition.articles))
     if saved:
         state.save()
-    return BuildReport(out, pages, len(names), len(edition.articles), state.renders.rendered)
+    return BuildReport(out, pages, len(names), len(edition.articles), state.renders.rendered, sites)

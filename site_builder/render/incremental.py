@@ -274,6 +274,13 @@ class RenderCache:
         self.rendered += 1
         return False
 
+    def took_over(self, out: Path, names: list[str]) -> None:
+        """Pages ``names`` of ``out`` were written outside a build (:mod:`site_builder.render.edited`): the output
+        is still the one described, those pages the next build renders again."""
+        self.marker = _stat(out / MARKER)
+        for name in names:
+            self.keys.pop(name, None)
+
     def finish(self, out: Path) -> None:
         """The build wrote its outputs into ``out``: remember their keys for the next one."""
         self.keys, self.search_tokens, self.marker = self.new_keys, self.new_search_tokens, _stat(out / MARKER)

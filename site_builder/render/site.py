@@ -14,14 +14,14 @@ from jinja2 import (
 )
 
 from site_builder.config import SiteConfig
-from site_builder.model import Edition
+from site_builder.model import Article, Edition, Section
 from site_builder.model.regions import PROVINCES
 from site_builder.render.incremental import digest
 from site_builder.render.markdown import BodyRenderer
 from site_builder.render.scripts import Script, ScriptLoader, plain_script, site_scripts
 from site_builder.render.search import FOLDER as SEARCH
 from site_builder.render.search import SearchData
-from site_builder.render.views import INDEX, Crumb, Page, absolute, article_json_ld, article_view, relative
+from site_builder.render.views import INDEX, ArticleView, Crumb, Page, absolute, article_json_ld, article_view, relative
 from site_builder.render.writer import UNCHANGED, Content, Job
 
 if TYPE_CHECKING:
@@ -133,13 +133,15 @@ class Site:
         self.script = script or plain_script(config)
         self.scripts = scripts or (self.script,)
         self.config = self.script.config(config)
+        # The edition as read; ``edition`` is the same object when the script changes nothing in it.
+        self.source_edition = edition
         self.edition = self.script.transcriber.edition(edition)
         self.today = today or dt.date.today()
         self.env = make_environment(self.config, self.script, templates)
-        renderer = BodyRenderer(self.script.transcriber.text)
+        self.renderer = BodyRenderer(self.script.transcriber.text)
         # Permalinks and JSON-LD addresses are in the script's folder.
         self.located = self.script.located(self.config)
-        self.views = {a.slug: article_view(a, self.located, renderer, self.today) for a in self.edition.articles}
+        self.views = {a.slug: article_view(a, self.located, self.renderer, self.today) for a in self.edition.articles}
 
     def pages(self) -> list[Page]:
         """Every HTML page; paths are the same in every script, below its folder."""
@@ -155,14 +157,7 @@ class Site:
             Page(f"{SEARCH}/index.html", "search.html", t("搜索"), t("在全部文章中查找。"), "search", [home, Crumb(t("搜索"))]),
         ]
         sections = {id(a): s for s in e.sections for a in s.articles}
-        for article in e.articles:
-            view = self.views[article.slug]
-            section = sections[id(article)]
-            crumbs = [home, Crumb(" · ".join(filter(None, [section.column, section.series])) or t("目录"), f"{INDEX}#{section.anchor}"), Crumb(article.display_title)]
-            pages.append(
-                Page(article.url, "article.html", article.display_title, partial(getattr, article, "description"), "articles", crumbs,
-                     "article", partial(article_json_ld, view, self.located), {"article": article, "view": view, "section": section})
-            )
+        pages += [self.article_page(article, self.views[article.slug], sections[id(article)]) for article in e.articles]
         for author in e.authors:
             titles = "、".join(f"《{a.display_title}》" for a in author.articles)
             pages.append(
@@ -180,6 +175,17 @@ class Site:
                      [home, Crumb(t("地区"), "regions/index.html"), Crumb(region.full_name)], context={"region": region})
             )
         return pages
+
+    def article_page(self, article: Article, view: ArticleView, section: Section) -> Page:
+        t = self.script.transcriber.text
+        crumbs = [Crumb(t("首页"), INDEX), Crumb(" · ".join(filter(None, [section.column, section.series])) or t("目录"), f"{INDEX}#{section.anchor}"),
+                  Crumb(article.display_title)]
+        return Page(article.url, "article.html", article.display_title, partial(getattr, article, "description"), "articles", crumbs,
+                    "article", partial(article_json_ld, view, self.located), {"article": article, "view": view, "section": section})
+
+    def render_page(self, page: Page) -> tuple[str, str]:
+        """One page rendered here and now: its name below the site root and its HTML."""
+        return next(self._render(self.script.prefix + page.path, self.env.get_template(page.template), page, False, {}))
 
     def outputs(self) -> Outputs:
         """Every output file below the site root. The script's pages, feed, sitemap and search data are in its
