@@ -519,48 +519,37 @@ class PageReader:
                 )
 
 
-def assign_abstracts(articles: list[Article], abstracts: list[Abstract]) -> None:
+def assign_abstracts(articles: list[Article], abstracts: list[Abstract], shards: Shards) -> None:
     """Give each abstract to the article whose text shares most of its distinctive character pairs.
 
     A box summarises an article printed near it: on its own page or the pages
     either side, so only those are candidates (and the work stays linear in the
     edition). Pairs are weighted by how few candidates use them (inverse document
     frequency), so ``遵义`` or ``三项`` count for much more than ``人民`` or ``民主``.
+    The matching is done where ``shards`` hold the abstracts' pages.
     """
     position = {page: i for i, page in enumerate(dict.fromkeys(a.page for a in articles))}
     on_page: dict[int, list[Article]] = {}
     for article in articles:
         on_page.setdefault(position[article.page], []).append(article)
-    han_texts: dict[int, str] = {}
-
-    def han_of(article: Article) -> str:
-        if id(article) not in han_texts:
-            han_texts[id(article)] = NOT_HAN_RE.sub("", article.body_text())
-        return han_texts[id(article)]
-
+    # One text per article, so that an article near several abstracts is pickled once.
+    texts: dict[int, tuple[str, str]] = {}
+    placed: list[tuple[Abstract, list[Article]]] = []
+    matches: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {}
     for abstract in abstracts:
         here = position.get(abstract.page)
         near = [a for p in (here - 1, here, here + 1) for a in on_page.get(p, [])] if here is not None else []
         candidates = near or articles
         if not candidates:
             continue
-        # Long quotations (from a report or a speech) are shared by many articles.
-        pairs = _bigrams(LONG_QUOTATION.sub("", abstract.text))
-        # A pair is in an article's pairs when it is in its Chinese text: searching the
-        # text for the abstract's few pairs is cheaper than listing all of the article's.
-        shared = [{pair for pair in pairs if pair in han} for han in map(han_of, candidates)]
-        frequency = Counter(pair for common in shared for pair in common)
-        weight = {p: math.log((1 + len(shared)) / (1 + frequency[p])) + 1e-3 for p in pairs}
-        total = sum(weight.values()) or 1.0
-        scored = sorted(
-            (
-                (sum(weight[p] for p in common) / total + REGION_BONUS * _names_region(article, abstract), i)
-                for i, (article, common) in enumerate(zip(candidates, shared))
-            ),
-            reverse=True,
-        )
-        best, index = scored[0]
-        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        for article in candidates:
+            if id(article) not in texts:
+                texts[id(article)] = (article.body_text(), article.region)
+        placed.append((abstract, candidates))
+        matches.setdefault(abstract.page, []).append((abstract.text, [texts[id(a)] for a in candidates]))
+    found = {name: iter(page_matches) for name, page_matches in shards.step(match_held_abstracts, matches) if name}
+    for abstract, candidates in placed:
+        index, best, runner_up = next(found[abstract.page])
         article = candidates[index]
         article.abstract = f"{article.abstract}\n\n{abstract.text}" if article.abstract else abstract.text
         article.abstract_lines = (abstract.first_line, abstract.last_line)
@@ -571,8 +560,37 @@ def assign_abstracts(articles: list[Article], abstracts: list[Abstract]) -> None
             )
 
 
-def _names_region(article: Article, abstract: Abstract) -> bool:
-    return bool(article.region) and article.region in abstract.text
+def match_held_abstracts(
+    page: Page | None, matches: dict[str, list[tuple[str, list[tuple[str, str]]]]]
+) -> tuple[Page | None, tuple[str, list[tuple[int, float, float]]]]:
+    """A :class:`Shards` step: match each abstract printed on a held page (``matches`` by page name) with its
+    candidates' texts and regions; send back the page name and, per abstract, the best candidate's index, its
+    score and the runner-up's."""
+    if page is None:
+        return page, ("", [])
+    return page, (page.name, [match_abstract(text, candidates) for text, candidates in matches.get(page.name, [])])
+
+
+def match_abstract(text: str, candidates: list[tuple[str, str]]) -> tuple[int, float, float]:
+    """The candidate (body text, region) an abstract best matches: its index, its score and the runner-up's."""
+    # Long quotations (from a report or a speech) are shared by many articles.
+    pairs = _bigrams(LONG_QUOTATION.sub("", text))
+    # A pair is in an article's pairs when it is in its Chinese text: searching the
+    # text for the abstract's few pairs is cheaper than listing all of the article's.
+    shared = [{pair for pair in pairs if pair in han} for han in (NOT_HAN_RE.sub("", body) for body, _ in candidates)]
+    frequency = Counter(pair for common in shared for pair in common)
+    weight = {p: math.log((1 + len(shared)) / (1 + frequency[p])) + 1e-3 for p in pairs}
+    total = sum(weight.values()) or 1.0
+    scored = sorted(
+        (
+            (sum(weight[p] for p in common) / total + REGION_BONUS * (bool(region) and region in text), i)
+            for i, ((_, region), common) in enumerate(zip(candidates, shared))
+        ),
+        reverse=True,
+    )
+    best, index = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    return index, best, runner_up
 
 
 def _bigrams(text: str) -> set[str]:
@@ -642,7 +660,7 @@ def read_held_edition(shards: Shards, facts: list[PageFacts | None]) -> Edition:
         articles += reading.articles
         furniture += reading.furniture
         abstracts += reading.abstracts
-    assign_abstracts(articles, abstracts)
+    assign_abstracts(articles, abstracts, shards)
     if articles and sum(page.han for page in facts if page is not None) != sum(r.han for r in readings):
         kept = "".join([a.text() for a in articles] + [f.text for f in furniture])
         lost = lost_characters("".join(shards.step(page_source)), kept)
