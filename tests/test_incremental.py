@@ -95,6 +95,20 @@ def test_rebuild_without_changes_does_nothing(tmp_path: Path) -> None:
     assert state_path(project / "content", project / "public", project / "site.yml").is_file()
 
 
+def test_a_first_build_leaves_a_standby_copy_for_the_next(tmp_path: Path) -> None:
+    # The next build updates the standby in place and swaps it in: it must hold the same files, linked.
+    project = small_project(tmp_path)
+    build_here(project)
+    out = project / "public"
+    standby = BuildState.load(state_path(project / "content", out, project / "site.yml")).renders.trees.folder
+    names = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()]
+    assert sorted(p.relative_to(standby).as_posix() for p in standby.rglob("*") if p.is_file()) == sorted(names)
+    assert all((standby / name).stat().st_ino == (out / name).stat().st_ino for name in names)
+    edit(next((project / "content").glob("*.md")), "\n\n", "\n\n监督工作取得新进展。")
+    build_here(project)
+    assert tree(out) == clean_tree(project)
+
+
 def test_output_replaced_by_hand_is_rebuilt_whole(tmp_path: Path) -> None:
     project = small_project(tmp_path)
     first = build_here(project)

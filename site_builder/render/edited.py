@@ -16,7 +16,7 @@ from pathlib import Path
 
 from site_builder.model import Article
 from site_builder.model.edition import Body
-from site_builder.model.load import ParsedFile, parse_file
+from site_builder.model.load import KnownSlugs, ParsedFile, parse_file
 from site_builder.model.source import SeedFolder
 from site_builder.render.incremental import BuildState
 from site_builder.render.site import Site
@@ -32,13 +32,14 @@ def write_edited_article(path: Path, sites: list[Site], state: BuildState, out: 
     sites = [site for site in sites if site.edition is site.source_edition]
     if entry is None or entry.parsed.document is None or not sites or not state.renders.describes(out):
         return []
-    seeds = SeedFolder(sites[0].config.seeds)
-    parsed = parse_file(path, seeds, state.files.known_slugs())
+    # Its own names and titles: any other would make it more than a body's change.
+    parsed = parse_file(path, SeedFolder(sites[0].config.seeds), KnownSlugs.of([entry.parsed]))
     if not _same_but_body(entry.parsed, parsed):
         return []
     files: dict[str, Content] = dict.fromkeys(state.renders.trees.live, UNCHANGED)
     for site in sites:
-        old = next((a for a in site.edition.articles if a.path.resolve() == path), None)
+        # Content files share one folder: the name tells the article.
+        old = next((a for a in site.edition.articles if a.path.name == path.name), None)
         if old is None:
             return []
         article = _with_body(old, parsed)

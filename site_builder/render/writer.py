@@ -113,24 +113,36 @@ def write_site(
         if trees.folder and not standby and trees.folder.exists():
             shutil.rmtree(trees.folder)
         new = standby or Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-        writing = _Writing(str(new), str(out), trees.live, trees.standby if standby else {}, trees.generation)
+        # A first build also links each file into the standby as it writes it: the next build, an edit, then
+        # costs a few writes instead of a new folder of links.
+        mirror = trees.folder if trees.folder and not standby and not out.exists() else None
+        writing = _Writing(str(new), str(out), trees.live, trees.standby if standby else {}, trees.generation,
+                           str(mirror) if mirror else None)
         try:
             if standby:
                 (new / MARKER).unlink()
+            if mirror:
+                mirror.mkdir(parents=True)
             stamps = {name: _write(writing, name, content) for name, content in files.items()}
             if on_file:
                 on_file(len(files))
             stamps.update(_run(jobs, local_jobs, writing, on_file, lock, workers or 1))
             _remove(new, writing.old.keys() - stamps.keys())
             (new / MARKER).write_text("built by site-builder; this folder is replaced on every build\n", encoding="utf-8", newline="\n")
+            if mirror:
+                _mirror(writing, MARKER)
             new.chmod(0o755)
             _swap(new, out)
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
+            if mirror:
+                shutil.rmtree(mirror, ignore_errors=True)
             trees.standby, trees.standby_marker = {}, None
             raise
         # ``new`` holds the output before this build, if there was one: the next standby, when its files are known.
-        if trees.folder and trees.live and new.exists():
+        if mirror:
+            trees.standby, trees.standby_marker = stamps, _stat(mirror / MARKER)
+        elif trees.folder and trees.live and new.exists():
             if new != trees.folder:
                 os.rename(new, trees.folder)
             trees.standby, trees.standby_marker = trees.live, _stat(trees.folder / MARKER)
@@ -236,6 +248,8 @@ class _Writing:
     live: dict[str, int]
     old: dict[str, int]
     generation: int
+    mirror: str | None = None
+    """A folder that gets a link to every file written (the standby of a first build)."""
 
     def paths(self, name: str) -> tuple[str, str]:
         """The file ``name`` in the folder being written and in the live output."""
@@ -260,7 +274,19 @@ def _write(writing: _Writing, name: str, content: Content) -> int:
         os.unlink(target)
     with _create(target) as file:
         file.write(data)
+    if writing.mirror:
+        _mirror(writing, name)
     return writing.generation
+
+
+def _mirror(writing: _Writing, name: str) -> None:
+    """Link the file ``name`` just written into :attr:`_Writing.mirror`."""
+    target, copy = f"{writing.new}/{name}", f"{writing.mirror}/{name}"
+    try:
+        os.link(target, copy)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(copy), exist_ok=True)
+        os.link(target, copy)
 
 
 def _create(path: str) -> BinaryIO:
@@ -312,6 +338,8 @@ def _stream(writing: _Writing, name: str, pieces: Iterator[str]) -> int:
                 file.write("".join(batch).encode("utf-8"))
                 batch, size = [], 0
         file.write("".join(batch).encode("utf-8"))
+    if writing.mirror:
+        _mirror(writing, name)
     try:
         same = filecmp.cmp(current, target, shallow=False)
     except OSError:
