@@ -153,7 +153,13 @@ class Bench:
             self.record("Pelican", "edit", measure.run(command, project))
 
     def serve(self, tool: str, command: list[str], project: Path, source: Path, page: Path) -> None:
-        """Start the server, then edit ``source`` ``runs`` times, each time until ``page`` shows the edit."""
+        """Start the server, then edit ``source`` ``runs`` times, each time until ``page`` shows the edit.
+
+        Each edit comes when the server is done with the previous one: a second after the page changed, plus
+        as long as the tool's rebuild after one edit takes from the command line (a server may write the
+        edited page first and the pages listing it after)."""
+        edits = [sample.seconds for sample in self.results[tool].get("edit", [])]
+        settle = 1 + (statistics.median(edits) if edits else 5)
         port = measure.free_port()
         server = subprocess.Popen([*command, "--port", str(port)], cwd=project, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)
@@ -167,7 +173,7 @@ class Bench:
                 if seconds is None:
                     raise RuntimeError(f"{tool}: the page did not change within 120 s of the edit")
                 self.record(tool, "serve", Sample(seconds, 0))
-                time.sleep(1)
+                time.sleep(settle)
         finally:
             server.terminate()
             server.wait(30)

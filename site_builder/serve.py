@@ -59,7 +59,7 @@ class Editor:
         start = time.perf_counter()
         self._write_edited(list(changed), start)
         try:
-            report = build(self.content, self.out, self.config, self.state)
+            report = build(self.content, self.out, self.config, self.state, sites=not self.sites)
         except SiteBuilderError as error:
             self.error = str(error)
             self.log(f"build failed, still serving the last good site:\n{error}")

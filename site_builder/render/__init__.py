@@ -47,13 +47,15 @@ class BuildReport:
 
 
 def build(
-    content: Path, out: Path, config_path: Path, state: BuildState | None = None, config: SiteConfig | None = None
+    content: Path, out: Path, config_path: Path, state: BuildState | None = None, config: SiteConfig | None = None,
+    sites: bool = False,
 ) -> BuildReport:
     """Build the site of ``content`` into ``out`` as configured in ``config_path``.
 
     ``state`` is the build cache kept in memory between builds (``serve``); by
     default it is read from and saved to ``.cache/site-builder/``. ``config``,
     if given, is used instead of ``config_path``'s (``bundle`` drops ``base_url``).
+    ``sites``: the report must hold the sites, even if nothing changed.
     """
     config = config or load_config(config_path)
     saved = state is None
@@ -68,7 +70,7 @@ def build(
     gc.disable()
     try:
         state = state or BuildState.load(state_path(content, out, config_path))
-        if state.inputs == inputs and settled and state.renders.describes(out):
+        if state.inputs == inputs and settled and state.renders.describes(out) and not sites:
             return BuildReport(out, *state.counts, rendered=0)
         with Progress("reading content") as reading:
             store = blocks_folder(state.path) if state.path else None
