@@ -4,6 +4,12 @@ Editors own content/: a file changed since the converter wrote it is never
 overwritten (unless ``force``), and an article keeps its slug, and so its URL,
 from the first conversion on. The converter remembers what it wrote, and under
 which slug, in ``content/.convert.json``.
+
+A large edition is worked on in worker processes, one per core: each reads a
+share of the seed files and the articles on them (the pages never leave it),
+then articles are rendered and written in shares too. What needs the whole
+edition stays here, and is done in edition order: the furniture learned from
+all pages, text running on across pages, slugs, the report and the state.
 """
 
 from __future__ import annotations
