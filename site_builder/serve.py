@@ -40,6 +40,9 @@ NOTICE = (
 
 Response = tuple[str, list[tuple[str, str]], bytes]
 
+GATHER_SECONDS = 0.03
+"""How long after a first change the rebuild waits for the changes that come with it."""
+
 
 class Editor:
     """The state of a serve session: the build cache, and the problems of the last build if it failed."""
@@ -141,8 +144,8 @@ def wsgi_app(root: Path, notice: Callable[[], str | None]) -> Callable:
 class Watcher(LiveReloadWatcher):
     """livereload's watcher, told of changes by the system (inotify on Linux) instead of polling every 0.8 s.
 
-    Each change to ``paths`` (folders, watched whole, or files) calls ``rebuild`` on the server's loop,
-    at once; changes that come while it runs call it once more after it.
+    Each change to ``paths`` (folders, watched whole, or files) calls ``rebuild`` on the server's loop with the
+    paths changed, :data:`GATHER_SECONDS` after it; changes that come while it runs call it once more after it.
     """
 
     def __init__(self, paths: list[Path], rebuild: Callable[[set[Path]], None]):
@@ -176,7 +179,8 @@ class Watcher(LiveReloadWatcher):
         self.changed.update(Path(os.fsdecode(name)) for name in (event.src_path, getattr(event, "dest_path", "")) if name)
         if not self.pending and self.loop:
             self.pending = True
-            self.loop.add_callback(self._run)
+            # One save is several events (truncate, write, close): the rebuild starts once they are all in.
+            self.loop.add_callback(self.loop.call_later, GATHER_SECONDS, self._run)
 
     def _watched(self, event: FileSystemEvent) -> bool:
         """Whether the event is about a watched path (a configuration file's folder holds the output too)."""
