@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from site_builder.exceptions import Problem
-from site_builder.yamlfile import parse_yaml
+from site_builder.yamlfile import LOADER, parse_yaml
 
 FENCE = "---"
 
@@ -21,8 +23,19 @@ class Document:
     body: str
     body_line: int
     """1-based line of the body's first line in the file."""
-    lines: dict[tuple, int] = field(default_factory=dict)
-    """``("topics", 1)`` → the 1-based file line of that value."""
+    known_lines: dict[tuple, int] | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> dict[tuple, int]:
+        """``("topics", 1)`` → the 1-based file line of that value. Worked out when first asked for (a problem
+        to report): most files have none, and reading the YAML with its lines takes twice as long."""
+        if self.known_lines is None:
+            problems: list[Problem] = []
+            text = self.path.read_text(encoding="utf-8").splitlines()
+            end = next((i for i in range(1, len(text)) if text[i].strip() == FENCE), len(text))
+            parsed = parse_yaml("\n".join(text[1:end]), self.path, 2, problems, what="front matter")
+            self.known_lines = parsed[1] if parsed else {}
+        return self.known_lines
 
     def line(self, *keys: Any) -> int | None:
         """The line of a value, or of the nearest enclosing value that has one."""
@@ -53,10 +66,15 @@ def read_document(path: Path, problems: list[Problem]) -> Document | None:
     except StopIteration:
         problems.append(Problem(path, f"front matter is not closed by a '{FENCE}' line", 1))
         return None
-    parsed = parse_yaml("\n".join(lines[1:end]), path, 2, problems, what="front matter")
-    if parsed is None:
-        return None
-    meta, value_lines = parsed
+    front_matter = "\n".join(lines[1:end])
+    try:
+        meta, value_lines = yaml.load(front_matter, Loader=LOADER), None
+    except yaml.YAMLError:
+        # Read again with the lines of its values, to say where the problem is.
+        parsed = parse_yaml(front_matter, path, 2, problems, what="front matter")
+        if parsed is None:
+            return None
+        meta, value_lines = parsed
     if not isinstance(meta, dict):
         kind = "empty" if meta is None else "a list" if isinstance(meta, list) else "plain text"
         problems.append(Problem(path, f"front matter must be a mapping of keys to values (such as 'title: …'), not {kind}", 2))

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from site_builder.render.site import Site
     from site_builder.render.views import Page
 
-FORMAT = 8
+FORMAT = 9
 """Bumped when the cache's layout changes; an older cache is ignored."""
 
 RACY = 2_000_000_000
