@@ -81,6 +81,8 @@ class ParsedFile:
     """The body measured (:func:`measure_body`)."""
     anchors: Anchors = Anchors()
     has_markup: bool = False
+    stored: tuple[str, int, int] | None = None
+    """Where the cache keeps the blocks: file, offset and length."""
 
 
 class FileCache(Protocol):

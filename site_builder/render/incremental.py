@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import itertools
 import os
 import pickle
 import tempfile
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from site_builder.model.body import Block
 from site_builder.model.edition import Body
 from site_builder.model.load import KnownSlugs, ParsedFile
-from site_builder.parallel import fork_map
+from site_builder.parallel import PARALLEL, fork_map
 from site_builder.render.writer import MARKER, Trees
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from site_builder.render.site import Site
     from site_builder.render.views import Page
 
-FORMAT = 9
+FORMAT = 10
 """Bumped when the cache's layout changes; an older cache is ignored."""
 
 RACY = 2_000_000_000
@@ -136,7 +137,11 @@ class ParseCache:
         self.parse = parse
         if self.store:
             self.store.mkdir(parents=True, exist_ok=True)
-        for (_, key, stat, sha), parsed in zip(stale, fork_map(self._parse_and_keep, [path for path, _, _, _ in stale])):
+        # In packs of files, each pack's blocks written to one file: enough packs to share out among workers.
+        size = min(PACK, max(1, len(stale) // PARALLEL))
+        packs = [[path for path, _, _, _ in stale[start : start + size]] for start in range(0, len(stale), size)]
+        parsed_files = [parsed for pack in fork_map(self._parse_and_keep, packs, chunk=1) for parsed in pack]
+        for (_, key, stat, sha), parsed in zip(stale, parsed_files):
             if self.on_parse:
                 self.on_parse()
             self.entries[key] = _Entry(stat, now, sha, parsed)
@@ -144,18 +149,25 @@ class ParseCache:
             found[key] = parsed
         return [found[key] for key in keys]
 
-    def _parse_and_keep(self, path: Path) -> ParsedFile:
-        """Parse ``path`` (in a worker, for many files); its blocks go to the store, the rest back to the build."""
-        parsed = self.parse(path)
-        if self.store is None or parsed.blocks is None or not parsed.digest:
+    def _parse_and_keep(self, paths: list[Path]) -> list[ParsedFile]:
+        """Parse ``paths`` (in a worker, for many files); their blocks go to one file of the store (a file each
+        would cost more to create than to write), the rest back to the build."""
+        parsed = [self.parse(path) for path in paths]
+        if self.store is None:
             return parsed
-        target = self.store / parsed.digest
-        if not target.exists():
-            _dump(target, parsed.blocks)
-        return dataclasses.replace(parsed, blocks=None)
+        data = [pickle.dumps(p.blocks, protocol=pickle.HIGHEST_PROTOCOL) if p.digest else b"" for p in parsed]
+        name = hashlib.sha1("".join(p.digest for p in parsed).encode()).hexdigest() + ".pack"
+        temporary = self.store / f".{name}.{os.getpid()}"
+        temporary.write_bytes(b"".join(data))
+        os.replace(temporary, self.store / name)
+        offsets = [0, *itertools.accumulate(map(len, data))]
+        return [
+            dataclasses.replace(p, blocks=None, stored=(name, start, len(blob))) if blob else p
+            for p, blob, start in zip(parsed, data, offsets)
+        ]
 
     def body(self, parsed: ParsedFile) -> Body:
-        if parsed.blocks is not None:
+        if parsed.stored is None:
             return Body(parsed.blocks)
         return Body(load=partial(self._blocks, parsed))
 
@@ -164,9 +176,11 @@ class ParseCache:
 
     def _blocks(self, parsed: ParsedFile) -> list[Block]:
         """The stored blocks of ``parsed``; parsed again should the store have lost them."""
+        name, start, length = parsed.stored
         try:
-            with open(self.store / parsed.digest, "rb") as stream:
-                return pickle.load(stream)
+            with open(self.store / name, "rb") as stream:
+                stream.seek(start)
+                return pickle.loads(stream.read(length))
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
             return self.parse(parsed.document.path).blocks
 
@@ -191,7 +205,7 @@ class ParseCache:
         for number, entries in shards.items():
             _dump(folder / f"{number}.pickle", (FORMAT, self.context, entries))
         if self.dirty and self.store and self.store.is_dir():
-            kept = {entry.parsed.digest for entry in self.entries.values() if entry.parsed.blocks is None}
+            kept = {entry.parsed.stored[0] for entry in self.entries.values() if entry.parsed.stored}
             for name in os.listdir(self.store):
                 if name not in kept:
                     (self.store / name).unlink(missing_ok=True)
@@ -221,6 +235,9 @@ class ParseCache:
 
 SHARDS = 64
 """Files the parsed content is saved in: an edit rewrites one of them, not the whole cache."""
+
+PACK = 32
+"""Parsed files whose blocks are kept in one file of the store, at most."""
 
 
 def shard(key: str) -> int:
