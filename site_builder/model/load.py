@@ -405,16 +405,22 @@ def _relate(articles: list[Article], limit: int = RELATED) -> None:
         for size in range(1, len(keys) + 1):
             for subset in combinations(keys, size):
                 having.setdefault(frozenset(subset), []).append(article)
+    topics_of = {article: frozenset(article.topics) for article in articles}
     for article in articles:
         keys = [t.key for t in article.topics]
-        candidates = {other for author in article.authors for other in author.articles}
+        # 3 points for each shared author: counted while gathering the articles of the article's authors.
+        scores: dict[Article, int] = {}
+        for author in dict.fromkeys(article.authors):
+            for other in dict.fromkeys(author.articles):
+                scores[other] = scores.get(other, 0) + 3
         for size in range(1, len(keys) + 1):
             for subset in combinations(keys, size):
-                candidates.update(having[frozenset(subset)][: limit + 1])
-        candidates.discard(article)
-        authors, topics = set(article.authors), set(article.topics)
-        scores = {other: 3 * len(authors & set(other.authors)) + len(topics & set(other.topics)) for other in candidates}
-        article.related_articles = sorted(scores, key=lambda a: (-scores[a], a.position))[:limit]
+                for other in having[frozenset(subset)][: limit + 1]:
+                    scores.setdefault(other, 0)
+        scores.pop(article, None)
+        topics = topics_of[article]
+        ranked = sorted(((-score - len(topics & topics_of[other]), other.position, other) for other, score in scores.items()))
+        article.related_articles = [other for _, _, other in ranked[:limit]]
 
 
 def _resolve_links(
