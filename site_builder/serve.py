@@ -26,7 +26,8 @@ from site_builder.exceptions import SiteBuilderError
 from site_builder.render import build
 from site_builder.render.incremental import BuildState, state_path
 from site_builder.render.edited import write_edited_article
-from site_builder.render.site import DEFAULT_THEME, Site, theme_folders
+from site_builder.render.site import Site
+from site_builder.render.theme import DEFAULT_THEME, theme_folders
 
 NOTICE_ID = "site-builder-notice"
 

@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from site_builder.config import SiteConfig, load_config
@@ -22,8 +23,11 @@ from site_builder.progress import Progress
 from site_builder.render.incremental import (
     PACKAGE, RACY, BuildState, blocks_folder, code_fingerprint, digest, inputs_fingerprint, standby_folder, state_path,
 )
-from site_builder.render.site import Site, script_sites, theme_folders
+from site_builder.render.theme import theme_folders
 from site_builder.render.writer import Content, Job, check_output, write_site
+
+if TYPE_CHECKING:
+    from site_builder.render.site import Site
 
 
 @dataclass
@@ -81,6 +85,9 @@ def build(
             state.renders.start(out, digest(code_fingerprint(), extras), rendering.advance)
             templates = state.path.parent / "templates" if state.path else None
             search = state.path.with_suffix(".search") if state.path else None
+            # The templates, Markdown and the search data: loaded only by a build with something to do.
+            from site_builder.render.site import script_sites
+
             sites = script_sites(config, content, edition, today, state.renders, templates, search)
             files: dict[str, Content] = {}
             jobs: list[Job] = []

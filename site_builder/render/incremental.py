@@ -308,7 +308,7 @@ class _SiteKeys:
     """The keys of one site's pages: each a hash of the whole site's settings and the articles the page shows."""
 
     def __init__(self, site: Site, salt: str):
-        from site_builder.render.site import theme_folders
+        from site_builder.render.theme import theme_folders
 
         edition = site.edition
         templates = [(str(p), p.read_bytes()) for folder in theme_folders(site.config) for p in _files(folder / "templates")]

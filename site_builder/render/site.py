@@ -21,21 +21,17 @@ from site_builder.render.markdown import BodyRenderer
 from site_builder.render.scripts import Script, ScriptLoader, plain_script, site_scripts
 from site_builder.render.search import FOLDER as SEARCH
 from site_builder.render.search import SearchData
+from site_builder.render.theme import theme_folders
 from site_builder.render.views import INDEX, ArticleView, Crumb, Page, absolute, article_json_ld, article_view, relative
 from site_builder.render.writer import UNCHANGED, Content, Job
 
 if TYPE_CHECKING:
     from site_builder.render.incremental import RenderCache
 
-DEFAULT_THEME = Path(__file__).resolve().parents[2] / "themes" / "default"
-"""The theme shipped with site-builder: ``templates/`` and ``static/``."""
 
 STATIC = "static"
 
 
-def theme_folders(config: SiteConfig) -> list[Path]:
-    """The user's theme first (its files win), then the default one."""
-    return ([config.theme] if config.theme else []) + [DEFAULT_THEME]
 
 
 def make_environment(config: SiteConfig, script: Script, cache: Path | None = None) -> Environment:
