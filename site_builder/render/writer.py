@@ -17,7 +17,6 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Callable, Iterable, Iterator, Union
 
@@ -198,7 +197,7 @@ def _run(
         run_here([*local_jobs, *jobs])
         return stamps
     global _jobs
-    _jobs = jobs
+    _jobs = (jobs, writing)
     # Jobs come longest first: they go out one by one, then in ever larger chunks, so that no worker is left
     # with a long job at the end.
     chunks, start = [], 0
@@ -208,19 +207,20 @@ def _run(
         start += size
     try:
         with multiprocessing.get_context("fork").Pool(workers, _worker_start, (lock,)) as pool:
-            results = pool.imap_unordered(partial(_work, writing=writing), chunks)
+            results = pool.imap_unordered(_work, chunks)
             run_here(local_jobs)
             for written in results:
                 stamps.update(written)
                 if on_file:
                     on_file(len(written))
     finally:
-        _jobs = []
+        _jobs = ([], None)
     return stamps
 
 
-_jobs: list[Job] = []
-"""The jobs of the build in progress, which forked workers inherit (functions cannot be sent to them)."""
+_jobs: tuple[list[Job], _Writing | None] = ([], None)
+"""The jobs of the build in progress and where they write, which forked workers inherit (functions cannot be
+sent to them, and what is written where, thousands of names, would be sent with every chunk)."""
 
 
 def _worker_start(lock: int) -> None:
@@ -229,8 +229,9 @@ def _worker_start(lock: int) -> None:
     os.close(lock)
 
 
-def _work(chunk: range, writing: _Writing) -> list[tuple[str, int]]:
-    return [pair for index in chunk for pair in _render(_jobs[index], writing)]
+def _work(chunk: range) -> list[tuple[str, int]]:
+    jobs, writing = _jobs
+    return [pair for index in chunk for pair in _render(jobs[index], writing)]
 
 
 def _render(job: Job, writing: _Writing) -> list[tuple[str, int]]:
