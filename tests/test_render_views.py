@@ -66,3 +66,18 @@ def test_the_links_words_are_in_the_page_script() -> None:
     assert renderer.links("heading", "s1", 1, 12) == (
         '<a class="pilcrow" href="#s1" title="本节鏈接"><span class="visually-hidden">本节鏈接</span>§</a>'
     )
+
+
+def test_citations_list_the_citing_titles_as_text_with_the_paragraph_in_the_pages_script(view: ArticleView) -> None:
+    from site_builder.model.edition import Citation
+    from site_builder.render.views import citation_items
+
+    article = view.article
+    citations = [Citation(article, "p3"), Citation(article, "abstract")]
+    items = citation_items(citations, lambda target: "../" + target.url, text=lambda words: f"[{words}]")
+    title = "&lt;script&gt;alert(&#34;标题&#34;)&lt;/script&gt;与《测试条例》"
+    assert items.splitlines() == [
+        f'          <li><a href="../{article.url}#p3">{title}</a> <span class="meta">[第]3[段]</span></li>',
+        f'          <li><a href="../{article.url}#abstract">{title}</a> <span class="meta">[摘要]</span></li>',
+    ]
+    assert "<script>" not in items

@@ -22,7 +22,9 @@ from site_builder.render.scripts import Script, ScriptLoader, plain_script, site
 from site_builder.render.search import FOLDER as SEARCH
 from site_builder.render.search import SearchData
 from site_builder.render.theme import theme_folders
-from site_builder.render.views import INDEX, ArticleView, Crumb, Page, absolute, article_json_ld, article_view, relative
+from site_builder.render.views import (
+    INDEX, ArticleView, Crumb, Page, absolute, article_json_ld, article_view, citation_items, relative,
+)
 from site_builder.render.writer import UNCHANGED, Content, Job
 
 if TYPE_CHECKING:
@@ -53,7 +55,8 @@ def make_environment(config: SiteConfig, script: Script, cache: Path | None = No
     )
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     provinces = tuple(map(script.transcriber.province, PROVINCES))
-    env.globals.update(url=_url, public_url=_public_url, twin=_twin, provinces=provinces)
+    env.globals.update(url=_url, public_url=_public_url, twin=_twin, provinces=provinces,
+                       citation_items=partial(citation_items, text=script.transcriber.text))
     return env
 
 
