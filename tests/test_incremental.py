@@ -182,3 +182,25 @@ def test_build_killed_at_any_moment_leaves_a_whole_site(tmp_path: Path) -> None:
         assert tree(project / "public") == sites[-1]
         sites = sites[-1:]
     assert [p.name for p in project.iterdir() if p.name.startswith(".public")] == []
+
+
+class _Unreadable:
+    """Unpickles by raising KeyError, as a cache written by another version of the classes may."""
+
+    def __reduce__(self):
+        import operator
+
+        return operator.getitem, ({}, "memos")
+
+
+def test_a_cache_that_cannot_be_read_is_not_used(tmp_path: Path) -> None:
+    import pickle
+
+    project = small_project(tmp_path)
+    build_here(project)
+    path = state_path(project / "content", project / "public", project / "site.yml")
+    for cache_file in [path, path.with_suffix(".inputs"), *path.with_suffix(".parsed").iterdir()]:
+        cache_file.write_bytes(pickle.dumps(_Unreadable()))
+    edit(next((project / "content").glob("*.md")), "title: ", "title: 新")
+    build_here(project)
+    assert tree(project / "public") == clean_tree(project)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import combinations
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable, Protocol, TypeVar
 
 from site_builder.config import LANGUAGE_TAG, SiteConfig
 from site_builder.exceptions import Problem, ProblemsError, did_you_mean
@@ -25,6 +25,8 @@ from site_builder.model.source import SeedFolder, Source, SourceLines, align
 from site_builder.model.text import DOCUMENT_KINDS, cited_titles, document_kind, plain
 from site_builder.parallel import fork_map
 from site_builder.slugs import person_slug, slugify, unique
+
+T = TypeVar("T")
 
 TOPICS_FILE = "topics.yml"
 
@@ -98,6 +100,10 @@ class FileCache(Protocol):
         """The slugs of the names and titles in the files the cache holds."""
         ...
 
+    def remembered(self, name: str, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, or what it gave the last build for the same ``name`` and ``key``."""
+        ...
+
 
 class NoCache:
     def get_all(self, paths: list[Path], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
@@ -108,6 +114,9 @@ class NoCache:
 
     def known_slugs(self) -> KnownSlugs:
         return KnownSlugs()
+
+    def remembered(self, name: str, key: str, compute: Callable[[], T]) -> T:
+        return compute()
 
 
 @dataclass
@@ -240,7 +249,11 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
     for article in articles:
         for item in [*article.authors, *article.topics, *([article.region] if article.region else [])]:
             item.articles.append(article)
-    _relate(articles)
+    # Related articles depend only on each article's authors and topics, in order: kept from the last build.
+    shape = hashlib.sha1(repr([(a.slug, [x.slug for x in a.authors], [t.key for t in a.topics]) for a in articles]).encode()).hexdigest()
+    related = cache.remembered("related", shape, lambda: _relate(articles))
+    for article, positions in zip(articles, related):
+        article.related_articles = [articles[position - 1] for position in positions]
     kinds = [kind for kind, _ in DOCUMENT_KINDS]
     edition = Edition(
         articles=articles,
@@ -391,8 +404,9 @@ def _order(articles: list[Article]) -> None:
         before.next, after.previous = after, before
 
 
-def _relate(articles: list[Article], limit: int = RELATED) -> None:
-    """Set each article's related articles: sharing authors (3 points each) or topics (1 each), best first, then in order.
+def _relate(articles: list[Article], limit: int = RELATED) -> list[list[int]]:
+    """Each article's related articles, by position: sharing authors (3 points each) or topics (1 each), best
+    first, then in order.
 
     Only a few candidates are scored: those sharing an author, and for each set
     of the article's topics the first ``limit + 1`` articles having them all. An
@@ -406,6 +420,7 @@ def _relate(articles: list[Article], limit: int = RELATED) -> None:
             for subset in combinations(keys, size):
                 having.setdefault(frozenset(subset), []).append(article)
     topics_of = {article: frozenset(article.topics) for article in articles}
+    related: list[list[int]] = []
     for article in articles:
         keys = [t.key for t in article.topics]
         # 3 points for each shared author: counted while gathering the articles of the article's authors.
@@ -419,8 +434,9 @@ def _relate(articles: list[Article], limit: int = RELATED) -> None:
                     scores.setdefault(other, 0)
         scores.pop(article, None)
         topics = topics_of[article]
-        ranked = sorted(((-score - len(topics & topics_of[other]), other.position, other) for other, score in scores.items()))
-        article.related_articles = [other for _, _, other in ranked[:limit]]
+        ranked = sorted((-score - len(topics & topics_of[other]), other.position) for other, score in scores.items())
+        related.append([position for _, position in ranked[:limit]])
+    return related
 
 
 def _resolve_links(

@@ -78,7 +78,9 @@ def build(
             return BuildReport(out, *state.counts, rendered=0)
         with Progress("reading content") as reading:
             store = blocks_folder(state.path) if state.path else None
-            state.files.start(inputs_fingerprint([config.seeds], today)[0], reading.advance, store)
+            # Parsed files, and what is worked out from them, depend on the seeds and on this code.
+            context = digest(inputs_fingerprint([config.seeds], dt.date.min)[0], code_fingerprint())
+            state.files.start(context, reading.advance, store)
             edition = load_edition(content, config, state.files)
         extras = [(p.name, p.read_bytes()) for p in sorted(content.iterdir()) if p.is_file() and p.suffix != ".md"]
         with Progress("rendering pages") as rendering:

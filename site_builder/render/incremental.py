@@ -32,7 +32,7 @@ import zlib
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
 from site_builder.model.body import Block
 from site_builder.model.edition import Body
@@ -45,8 +45,13 @@ if TYPE_CHECKING:
     from site_builder.render.site import Site
     from site_builder.render.views import Page
 
-FORMAT = 10
+FORMAT = 11
 """Bumped when the cache's layout changes; an older cache is ignored."""
+
+T = TypeVar("T")
+
+UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, KeyError, IndexError)
+"""What reading a cache file written by another version, or damaged, may raise: the cache is then not used."""
 
 RACY = 2_000_000_000
 """Nanoseconds: a file changed this close to when its stat was taken may change again with the same stat."""
@@ -107,10 +112,13 @@ class ParseCache:
     """Where the blocks of parsed files are kept, one file each (named by the file's digest), instead of in
     memory: a build reads only those of the pages it renders, and the cache loads fast. ``None``: in memory."""
     parse: Callable[[Path], ParsedFile] | None = None
+    memos: dict[str, tuple[str, object]] = field(default_factory=dict)
+    """What the edition worked out from the files' metadata (related articles), by name: (key, value)."""
 
     def start(self, context: str, on_parse: Callable[[], None] | None = None, store: Path | None = None) -> None:
         if context != self.context or store != self.store:
             self.entries.clear()
+            self.memos.clear()
             self.dirty = set(range(SHARDS))
         self.context, self.seen, self.on_parse, self.store = context, set(), on_parse, store
 
@@ -181,7 +189,7 @@ class ParseCache:
             with open(self.store / name, "rb") as stream:
                 stream.seek(start)
                 return pickle.loads(stream.read(length))
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        except UNREADABLE:
             return self.parse(parsed.document.path).blocks
 
     def prune(self) -> None:
@@ -217,7 +225,7 @@ class ParseCache:
             try:
                 with (folder / f"{number}.pickle").open("rb") as stream:
                     version, context, entries = pickle.load(stream)
-            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            except UNREADABLE:
                 self.dirty.add(number)
                 continue
             if version == FORMAT and context == self.context:
@@ -225,12 +233,18 @@ class ParseCache:
             else:
                 self.dirty.add(number)
 
+    def remembered(self, name: str, key: str, compute: Callable[[], T]) -> T:
+        known = self.memos.get(name)
+        if known is None or known[0] != key:
+            known = self.memos[name] = (key, compute())
+        return known[1]
+
     def __getstate__(self) -> dict:
         # The entries are saved in shards of their own (:meth:`save`): a build rewrites only those that changed.
-        return {"context": self.context, "store": self.store}
+        return {"context": self.context, "store": self.store, "memos": self.memos}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["context"], store=state["store"])
+        self.__init__(state["context"], store=state.get("store"), memos=state.get("memos", {}))
 
 
 SHARDS = 64
@@ -364,7 +378,7 @@ class BuildState:
                 state[1].path = path
                 state[1].files.load(_parsed(path))
                 return state[1]
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        except UNREADABLE:
             pass
         return cls(path=path)
 
@@ -375,7 +389,7 @@ class BuildState:
         try:
             with _summary(path).open("rb") as stream:
                 version, last, counts, marker = pickle.load(stream)
-        except (OSError, EOFError, pickle.UnpicklingError, TypeError, ValueError):
+        except UNREADABLE:
             return None
         marker_path = out / MARKER
         if version == FORMAT and last == inputs and marker_path.is_file() and _stat(marker_path) == marker:
