@@ -12,6 +12,7 @@ A site in another script than the content's is left to the rebuild.
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 from site_builder.model import Article
@@ -28,7 +29,8 @@ def write_edited_article(path: Path, sites: list[Site], state: BuildState, out: 
     """Render and swap in the pages of the article in ``path`` if only its body changed since the build of
     ``sites``, whose output ``out`` is and whose cache ``state`` is; the names written (none otherwise)."""
     path = path.resolve()
-    entry = state.files.entries.get(str(path))
+    # The cache names files as the build found them, maybe through a symbolic link; the watcher, resolved.
+    entry = next((e for key, e in state.files.entries.items() if os.path.basename(key) == path.name and Path(key).resolve() == path), None)
     sites = [site for site in sites if site.edition is site.source_edition]
     if entry is None or entry.parsed.document is None or not sites or not state.renders.describes(out):
         return []
