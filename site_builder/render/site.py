@@ -125,7 +125,7 @@ def script_sites(
 @dataclasses.dataclass
 class Outputs:
     """A site's files: those ready (unchanged pages, static files), the jobs that render the others (longest
-    first, in worker processes), and the jobs that run in the building process meanwhile (the search data,
+    first, in worker processes), and the jobs that run in the building process after them (the search data,
     which keeps what it learns for the next build)."""
 
     files: dict[str, Content]
