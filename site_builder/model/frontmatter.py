@@ -32,8 +32,7 @@ class Document:
         if self.known_lines is None:
             problems: list[Problem] = []
             text = self.path.read_text(encoding="utf-8").splitlines()
-            end = next((i for i in range(1, len(text)) if text[i].strip() == FENCE), len(text))
-            parsed = parse_yaml("\n".join(text[1:end]), self.path, 2, problems, what="front matter")
+            parsed = parse_yaml("\n".join(text[1 : _closing_fence(text)]), self.path, 2, problems, what="front matter")
             self.known_lines = parsed[1] if parsed else {}
         return self.known_lines
 
@@ -61,9 +60,8 @@ def read_document(path: Path, problems: list[Problem]) -> Document | None:
     if lines[0].strip() != FENCE:
         problems.append(Problem(path, f"no front matter: the file must start with a '{FENCE}' line", 1))
         return None
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
-    except StopIteration:
+    end = _closing_fence(lines)
+    if end is None:
         problems.append(Problem(path, f"front matter is not closed by a '{FENCE}' line", 1))
         return None
     front_matter = "\n".join(lines[1:end])
@@ -80,3 +78,8 @@ def read_document(path: Path, problems: list[Problem]) -> Document | None:
         problems.append(Problem(path, f"front matter must be a mapping of keys to values (such as 'title: …'), not {kind}", 2))
         return None
     return Document(path, meta, "\n".join(lines[end + 1 :]), end + 2, value_lines)
+
+
+def _closing_fence(lines: list[str]) -> int | None:
+    """The index of the line that closes the front matter opened by the first one."""
+    return next((i for i in range(1, len(lines)) if lines[i].strip() == FENCE), None)

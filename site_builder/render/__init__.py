@@ -79,12 +79,13 @@ def build(
         with Progress("reading content") as reading:
             store = blocks_folder(state.path) if state.path else None
             # Parsed files, and what is worked out from them, depend on the seeds and on this code.
-            context = digest(inputs_fingerprint([config.seeds], dt.date.min)[0], code_fingerprint())
+            code = code_fingerprint()
+            context = digest(inputs_fingerprint([config.seeds], dt.date.min)[0], code)
             state.files.start(context, reading.advance, store)
             edition = load_edition(content, config, state.files)
         extras = [(p.name, p.read_bytes()) for p in sorted(content.iterdir()) if p.is_file() and p.suffix != ".md"]
         with Progress("rendering pages") as rendering:
-            state.renders.start(out, digest(code_fingerprint(), extras), rendering.advance)
+            state.renders.start(out, digest(code, extras), rendering.advance)
             templates = state.path.parent / "templates" if state.path else None
             search = state.path.with_suffix(".search") if state.path else None
             # The templates, Markdown and the search data: loaded only by a build with something to do.

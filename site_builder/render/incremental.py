@@ -109,8 +109,9 @@ class ParseCache:
     dirty: set[int] = field(default_factory=set)
     """The shards (:func:`shard`) whose entries changed since they were saved."""
     store: Path | None = None
-    """Where the blocks of parsed files are kept, one file each (named by the file's digest), instead of in
-    memory: a build reads only those of the pages it renders, and the cache loads fast. ``None``: in memory."""
+    """Where the blocks of parsed files are kept, in packs of up to :data:`PACK` files (:attr:`ParsedFile.stored`
+    says where), instead of in memory: a build reads only those of the pages it renders, and the cache loads
+    fast. ``None``: in memory."""
     parse: Callable[[Path], ParsedFile] | None = None
     memos: dict[str, tuple[str, object]] = field(default_factory=dict)
     """What the edition worked out from the files' metadata (related articles), by name: (key, value)."""

@@ -283,12 +283,16 @@ def _write(writing: _Writing, name: str, content: Content) -> int:
 
 def _mirror(writing: _Writing, name: str) -> None:
     """Link the file ``name`` just written into :attr:`_Writing.mirror`."""
-    target, copy = f"{writing.new}/{name}", f"{writing.mirror}/{name}"
+    _link(f"{writing.new}/{name}", f"{writing.mirror}/{name}")
+
+
+def _link(source: str, target: str) -> None:
+    """A hard link ``target`` to ``source``, its folder made only when missing."""
     try:
-        os.link(target, copy)
+        os.link(source, target)
     except FileNotFoundError:
-        os.makedirs(os.path.dirname(copy), exist_ok=True)
-        os.link(target, copy)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.link(source, target)
 
 
 def _create(path: str) -> BinaryIO:
@@ -317,11 +321,7 @@ def _same_as_live(writing: _Writing, name: str) -> int:
         target, current = writing.paths(name)
         if name in writing.old:
             os.unlink(target)
-        try:
-            os.link(current, target)
-        except FileNotFoundError:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            os.link(current, target)
+        _link(current, target)
     return writing.live.get(name, writing.generation)
 
 
