@@ -21,7 +21,7 @@ PR_SET_PDEATHSIG = 1
 
 def workers() -> int:
     """How many worker processes pay: one per core this process may run on, none where processes cannot fork."""
-    return len(os.sched_getaffinity(0)) if "fork" in multiprocessing.get_all_start_methods() else 1
+    return len(os.sched_getaffinity(0)) if _can_fork() else 1
 
 
 def die_with_parent() -> None:
@@ -108,7 +108,7 @@ def fork_shares(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
     a few tenths of a second), and each takes its share at once, item ``i`` in
     worker ``i % processes``: for items of about even cost.
     """
-    processes = min(workers(), len(items)) if len(items) >= PARALLEL and _can_fork() else 1
+    processes = min(workers(), len(items)) if len(items) >= PARALLEL else 1
     if processes < 2:
         return [function(item) for item in items]
     started = [_start(_map_share, function, items[share::processes]) for share in range(processes)]

@@ -80,9 +80,11 @@ def convert_files(seeds: Path, content: Path, script: str = "hans") -> tuple[str
 
 
 def use_workers(monkeypatch) -> None:
-    """Pages read and articles written in worker processes, however small the edition."""
+    """Pages read and articles written in two worker processes, however small the edition or the machine."""
     monkeypatch.setattr(articles, "PARALLEL_FROM", 0)
     monkeypatch.setattr(parallel, "PARALLEL", 0)
+    monkeypatch.setattr(articles, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
 
 
 @pytest.fixture
