@@ -544,7 +544,7 @@ def assign_abstracts(articles: list[Article], abstracts: list[Abstract], shards:
             continue
         for article in candidates:
             if id(article) not in texts:
-                texts[id(article)] = (article.body_text(), article.region)
+                texts[id(article)] = (NOT_HAN_RE.sub("", article.body_text()), article.region)
         placed.append((abstract, candidates))
         matches.setdefault(abstract.page, []).append((abstract.text, [texts[id(a)] for a in candidates]))
     found = {name: iter(page_matches) for name, page_matches in shards.step(match_held_abstracts, matches) if name}
@@ -572,12 +572,13 @@ def match_held_abstracts(
 
 
 def match_abstract(text: str, candidates: list[tuple[str, str]]) -> tuple[int, float, float]:
-    """The candidate (body text, region) an abstract best matches: its index, its score and the runner-up's."""
+    """The candidate (the Chinese characters of its body, region) an abstract best matches: its index, its
+    score and the runner-up's."""
     # Long quotations (from a report or a speech) are shared by many articles.
     pairs = _bigrams(LONG_QUOTATION.sub("", text))
     # A pair is in an article's pairs when it is in its Chinese text: searching the
     # text for the abstract's few pairs is cheaper than listing all of the article's.
-    shared = [{pair for pair in pairs if pair in han} for han in (NOT_HAN_RE.sub("", body) for body, _ in candidates)]
+    shared = [{pair for pair in pairs if pair in han} for han, _ in candidates]
     frequency = Counter(pair for common in shared for pair in common)
     weight = {p: math.log((1 + len(shared)) / (1 + frequency[p])) + 1e-3 for p in pairs}
     total = sum(weight.values()) or 1.0
