@@ -54,6 +54,12 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), "utf-8")
 
 
+def last_sentence(path: Path) -> str:
+    """The last sentence of the body's last paragraph: ``…作出新的更大贡献。``"""
+    paragraph = path.read_text("utf-8").rstrip().rsplit("\n", 1)[1]
+    return paragraph.rstrip("。").rsplit("。", 1)[-1]
+
+
 def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
     project = small_project(tmp_path)
     content = project / "content"
@@ -64,6 +70,9 @@ def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
     base = (ROOT / "themes" / "default" / "templates" / "base.html").read_text("utf-8")
     steps = {
         "a paragraph corrected": lambda: edit(one, "。\n", "。（订正）\n"),
+        "a late paragraph corrected": lambda: edit(one, last_sentence(one), "（订正）" + last_sentence(one)),
+        "a document cited": lambda: edit(one, last_sentence(one), "依照《中华人民共和国立法法》" + last_sentence(one)),
+        "an abstract corrected": lambda: edit(three, "abstract: ", "abstract: 订正"),
         "a title corrected": lambda: edit(two, "title: ", "title: 新"),
         "a paragraph split": lambda: edit(one, "，", "。\n\n", ),
         "topics changed": lambda: edit(three, "topics:\n", "topics:\n- elections\n"),
@@ -82,6 +91,12 @@ def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
         assert tree(project / "public") == clean_tree(project), f"after {step}"
         if step == "a paragraph corrected":
             assert 0 < report.rendered < report.pages / 2, "one article edited: only the pages showing it"
+        if step == "a late paragraph corrected":
+            # Not in the article's description: the pages listing it are taken over (the same file, linked).
+            assert report.rendered <= 4, "the article's page in each script, and each script's feed"
+            for page in ("index.html", "documents/index.html", "authors/index.html"):
+                assert (project / "public" / page).stat().st_ino == inodes[page], page
+        inodes = {p.relative_to(project / "public").as_posix(): p.stat().st_ino for p in (project / "public").rglob("*.html")}
 
 
 def test_rebuild_without_changes_does_nothing(tmp_path: Path) -> None:

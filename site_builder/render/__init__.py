@@ -83,7 +83,7 @@ def build(
             context = digest(inputs_fingerprint([config.seeds], dt.date.min)[0], code)
             state.files.start(context, reading.advance, store)
             edition = load_edition(content, config, state.files)
-        extras = [(p.name, p.read_bytes()) for p in sorted(content.iterdir()) if p.is_file() and p.suffix != ".md"]
+        extras = [(p.name, p.read_bytes()) for p in sorted(p for p in content.iterdir() if p.suffix != ".md") if p.is_file()]
         with Progress("rendering pages") as rendering:
             state.renders.start(out, digest(code, extras), rendering.advance)
             templates = state.path.parent / "templates" if state.path else None

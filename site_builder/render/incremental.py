@@ -6,10 +6,9 @@ content/output/configuration triple) and holds:
 - every content file parsed (:class:`ParseCache`), found again by its stat
   (size, mtime, inode) or, if that changed, by a hash of its bytes;
 - the key of every page written (:class:`RenderCache`): a hash of everything
-  the page shows — the configuration, the templates, the date, the articles it
-  lists or links to (each by its file's hash and the places it got in the
-  edition). A page whose key is unchanged is not rendered again: its file is
-  taken over from the current output (a hard link into the new folder);
+  the page shows (:mod:`site_builder.render.pagekeys`). A page whose key is
+  unchanged is not rendered again: its file is taken over from the current
+  output (a hard link into the new folder);
 - the fingerprint of all inputs (:func:`inputs_fingerprint`): when nothing
   changed at all, there is nothing to do.
 
@@ -38,10 +37,10 @@ from site_builder.model.body import Block
 from site_builder.model.edition import Body
 from site_builder.model.load import KnownSlugs, ParsedFile
 from site_builder.parallel import PARALLEL, fork_map
+from site_builder.render.pagekeys import SiteKeys, digest
 from site_builder.render.writer import MARKER, Trees
 
 if TYPE_CHECKING:
-    from site_builder.model import Article
     from site_builder.render.site import Site
     from site_builder.render.views import Page
 
@@ -57,10 +56,6 @@ RACY = 2_000_000_000
 """Nanoseconds: a file changed this close to when its stat was taken may change again with the same stat."""
 
 PACKAGE = Path(__file__).resolve().parents[1]
-
-
-def digest(*parts: object) -> str:
-    return hashlib.sha1(repr(parts).encode()).hexdigest()
 
 
 def _stat(path: Path) -> tuple[int, int, int]:
@@ -278,7 +273,7 @@ class RenderCache:
     search_tokens: dict[str, str] = field(default_factory=dict)
     """Script → the token of the search state that describes the output's search files."""
     new_search_tokens: dict[str, str] = field(default_factory=dict)
-    _sites: dict[int, _SiteKeys] = field(default_factory=dict)
+    _sites: dict[int, SiteKeys] = field(default_factory=dict)
 
     def describes(self, out: Path) -> bool:
         """Whether ``out`` is the output the last build wrote (not replaced or rebuilt since)."""
@@ -298,7 +293,7 @@ class RenderCache:
             self.on_page()
         keys = self._sites.get(id(site))
         if keys is None:
-            keys = self._sites[id(site)] = _SiteKeys(site, self.salt)
+            keys = self._sites[id(site)] = SiteKeys(site, self.salt)
         name = site.script.prefix + page.path
         key = self.new_keys[name] = keys.page(page)
         if self.keys.get(name) == key and os.path.isfile(f"{self.out}/{name}"):
@@ -317,45 +312,6 @@ class RenderCache:
         """The build wrote its outputs into ``out``: remember their keys for the next one."""
         self.keys, self.search_tokens, self.marker = self.new_keys, self.new_search_tokens, _stat(out / MARKER)
         self._sites, self.on_page = {}, None
-
-
-class _SiteKeys:
-    """The keys of one site's pages: each a hash of the whole site's settings and the articles the page shows."""
-
-    def __init__(self, site: Site, salt: str):
-        from site_builder.render.theme import theme_folders
-
-        edition = site.edition
-        templates = [(str(p), p.read_bytes()) for folder in theme_folders(site.config) for p in _files(folder / "templates")]
-        regions = [(r.slug, len(r.articles)) for r in edition.regions]
-        topics = [(t.key, t.name, t.description, t.keywords) for t in edition.topics]
-        self.common = digest(salt, repr(site.config), site.script.prefix, site.today.isoformat(), templates, regions, topics, len(edition.articles))
-        self.sections = {id(a): s.anchor for s in edition.sections for a in s.articles}
-        self.articles: dict[int, str] = {}
-        self.everything = digest(self.common, [self.article(a) for a in edition.articles])
-
-    def article(self, a: Article) -> str:
-        """Everything any page may show of an article: its file, and the places and names it got in the edition."""
-        if id(a) not in self.articles:
-            self.articles[id(a)] = digest(
-                a.digest, a.title, a.slug, a.position, a.page, a.lang, self.sections.get(id(a)),
-                a.previous and a.previous.slug, a.next and a.next.slug,
-                [(x.name, x.slug) for x in a.authors], a.region and (a.region.slug, a.region.full_name),
-                [t.key for t in a.topics], [(d.title, d.slug) for d in a.documents],
-            )
-        return self.articles[id(a)]
-
-    def page(self, page: Page) -> str:
-        """A page of one article, author, topic or region depends on those articles; any other page on all."""
-        context = page.context
-        if "article" in context:
-            a = context["article"]
-            shown = [a, a.previous, a.next, *a.related(), *(target for target, _ in a.links.values())]
-        elif any(name in context for name in ("author", "topic", "region")):
-            shown = next(context[name] for name in ("author", "topic", "region") if name in context).articles
-        else:
-            return digest(self.everything, page.path, page.template)
-        return digest(self.common, page.path, page.template, [self.article(x) for x in shown if x is not None])
 
 
 @dataclass

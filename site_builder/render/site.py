@@ -16,8 +16,8 @@ from jinja2 import (
 from site_builder.config import SiteConfig
 from site_builder.model import Article, Edition, Section
 from site_builder.model.regions import PROVINCES
-from site_builder.render.incremental import digest
 from site_builder.render.markdown import BodyRenderer
+from site_builder.render.pagekeys import digest
 from site_builder.render.scripts import Script, ScriptLoader, plain_script, site_scripts
 from site_builder.render.search import FOLDER as SEARCH
 from site_builder.render.search import SearchData
@@ -221,7 +221,8 @@ class Site:
 
         pages = self.pages()
         # The feed holds every article: streamed to its file, never whole in memory.
-        add(Page("feed.xml", "feed.xml", "", "", ""), stream=True, feed_id=self._id("feed.xml"), entry_id=self._id)
+        entries = self.edition.articles[-self.config.feed_entries:] if self.config.feed_entries else self.edition.articles
+        add(Page("feed.xml", "feed.xml", "", "", "", context={"entries": entries}), stream=True, feed_id=self._id("feed.xml"), entry_id=self._id)
         if self.config.base_url:
             add(Page("sitemap.xml", "sitemap.xml", "", "", ""), stream=True, pages=[p for p in pages if p.path != "404.html"])
         for page in pages:

@@ -1,0 +1,75 @@
+"""Page keys: a hash of everything a page shows, so that a build renders again only the pages whose key changed.
+
+An article is hashed two ways. In *full* (its file, with its body) for the
+pages that show its text: its own page and the feed. As *listed* for every
+page that shows it among others — the home page, the lists of an author, a
+topic or a region, its neighbours' and related articles' pages, the index of
+cited documents: its names, places and links in the edition, its description
+and length, not its body. Correcting a sentence in the middle of an article
+then renders its page and the feed again, not the pages listing all of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from site_builder.model import Article
+    from site_builder.render.site import Site
+    from site_builder.render.views import Page
+
+
+def digest(*parts: object) -> str:
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+class SiteKeys:
+    """The keys of one site's pages: each a hash of the whole site's settings and of what the page shows."""
+
+    def __init__(self, site: Site, salt: str):
+        from site_builder.render.theme import theme_folders
+
+        edition = site.edition
+        templates = [
+            (str(p), p.read_bytes())
+            for folder in theme_folders(site.config) for p in sorted((folder / "templates").rglob("*")) if p.is_file()
+        ]
+        regions = [(r.slug, len(r.articles)) for r in edition.regions]
+        topics = [(t.key, t.name, t.description, t.keywords) for t in edition.topics]
+        self.common = digest(salt, repr(site.config), site.script.prefix, site.today.isoformat(), templates, regions, topics, len(edition.articles))
+        self.sections = {id(a): s.anchor for s in edition.sections for a in s.articles}
+        self.listed_keys: dict[int, str] = {}
+        # The index of cited documents shows which paragraph of each article cites each document.
+        citations = [(d.slug, d.kind, [(c.article.slug, c.anchor) for c in d.citations]) for d in edition.documents]
+        self.everything = digest(self.common, [self.listed(a) for a in edition.articles], citations)
+
+    def listed(self, a: Article) -> str:
+        """What a page showing an article among others may show of it: everything but its body."""
+        if id(a) not in self.listed_keys:
+            self.listed_keys[id(a)] = digest(
+                a.title, a.slug, a.position, a.page, a.lang, a.column, a.series, self.sections.get(id(a)),
+                a.previous and a.previous.slug, a.next and a.next.slug,
+                [(x.name, x.slug) for x in a.authors], a.region and (a.region.slug, a.region.full_name),
+                [t.key for t in a.topics], [(d.title, d.slug) for d in a.documents], a.description, a.reading_minutes, a.author_note,
+            )
+        return self.listed_keys[id(a)]
+
+    def full(self, a: Article) -> str:
+        """Everything any page may show of an article: its file (the body) as well."""
+        return digest(a.digest, self.listed(a))
+
+    def page(self, page: Page) -> str:
+        """A page of one article shows it in full and others listed; a page of an author, topic or region lists
+        theirs; the feed shows its entries in full; any other page may list every article."""
+        context = page.context
+        if "article" in context:
+            a = context["article"]
+            shown = [self.full(a)] + [self.listed(x) for x in (a.previous, a.next, *a.related(), *(t for t, _ in a.links.values())) if x]
+        elif "entries" in context:
+            shown = [self.full(x) for x in context["entries"]]
+        elif any(name in context for name in ("author", "topic", "region")):
+            shown = [self.listed(x) for x in next(context[name] for name in ("author", "topic", "region") if name in context).articles]
+        else:
+            return digest(self.everything, page.path, page.template)
+        return digest(self.common, page.path, page.template, shown)
