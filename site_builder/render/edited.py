@@ -47,7 +47,7 @@ def write_edited_article(path: Path, sites: list[Site], state: BuildState, out: 
         article = _with_body(old, parsed)
         section = next(s for s in site.edition.sections if any(a is old for a in s.articles))
         view = article_view(article, site.located, site.renderer, site.today)
-        name, html = site.render_page(site.article_page(article, view, section))
+        name, html = site.render_page(site.article_page(article, section, view))
         files[name] = html
     written = [name for name, content in files.items() if content is not UNCHANGED]
     write_site(out, files, trees=state.renders.trees)

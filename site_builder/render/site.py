@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from jinja2 import (
     ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, Template, pass_context, select_autoescape,
@@ -110,6 +110,23 @@ def _twin(context: Any, script: Script) -> str:
     return _url(context, context["page"].path, script)
 
 
+class ArticleViews(dict):
+    """Article views by slug, each made when first asked for: a build that renders one page makes one."""
+
+    def __init__(self, make: Callable[[str], ArticleView], slugs: Iterable[str]):
+        super().__init__()
+        self.make, self.slugs = make, slugs
+
+    def __missing__(self, slug: str) -> ArticleView:
+        view = self[slug] = self.make(slug)
+        return view
+
+    def make_all(self) -> None:
+        for slug in self.slugs:
+            if slug not in self:
+                self[slug] = self.make(slug)
+
+
 def script_sites(
     config: SiteConfig, content: Path, edition: Edition, today: dt.date | None = None, renders: RenderCache | None = None,
     templates: Path | None = None, search: Path | None = None,
@@ -159,7 +176,8 @@ class Site:
         self.renderer = BodyRenderer(self.script.transcriber.text)
         # Permalinks and JSON-LD addresses are in the script's folder.
         self.located = self.script.located(self.config)
-        self.views = {a.slug: article_view(a, self.located, self.renderer, self.today) for a in self.edition.articles}
+        by_slug = {a.slug: a for a in self.edition.articles}
+        self.views = ArticleViews(lambda slug: article_view(by_slug[slug], self.located, self.renderer, self.today), by_slug)
 
     def pages(self) -> list[Page]:
         """Every HTML page; paths are the same in every script, below its folder."""
@@ -175,7 +193,7 @@ class Site:
             Page(f"{SEARCH}/index.html", "search.html", t("搜索"), t("在全部文章中查找。"), "search", [home, Crumb(t("搜索"))]),
         ]
         sections = {id(a): s for s in e.sections for a in s.articles}
-        pages += [self.article_page(article, self.views[article.slug], sections[id(article)]) for article in e.articles]
+        pages += [self.article_page(article, sections[id(article)]) for article in e.articles]
         for author in e.authors:
             titles = "、".join(f"《{a.display_title}》" for a in author.articles)
             pages.append(
@@ -194,12 +212,14 @@ class Site:
             )
         return pages
 
-    def article_page(self, article: Article, view: ArticleView, section: Section) -> Page:
+    def article_page(self, article: Article, section: Section, view: ArticleView | None = None) -> Page:
+        """The page of ``article``, with ``view``, or else the site's view of it, made when the page is rendered."""
         t = self.script.transcriber.text
         crumbs = [Crumb(t("首页"), INDEX), Crumb(" · ".join(filter(None, [section.column, section.series])) or t("目录"), f"{INDEX}#{section.anchor}"),
                   Crumb(article.display_title)]
         return Page(article.url, "article.html", article.display_title, partial(getattr, article, "description"), "articles", crumbs,
-                    "article", partial(article_json_ld, view, self.located), {"article": article, "view": view, "section": section})
+                    "article", lambda: article_json_ld(view or self.views[article.slug], self.located),
+                    {"article": article, "section": section, **({"view": view} if view else {})})
 
     def render_page(self, page: Page) -> tuple[str, str]:
         """One page rendered here and now: its name below the site root and its HTML."""
@@ -227,6 +247,9 @@ class Site:
             add(Page("sitemap.xml", "sitemap.xml", "", "", ""), stream=True, pages=[p for p in pages if p.path != "404.html"])
         for page in pages:
             add(page)
+        if len(jobs) > 1:
+            # Workers may render them: the views their pages list are made here, once, for all of them to share.
+            self.views.make_all()
         outputs = Outputs(files, jobs, [self._search])
         if self.script.prefix:
             return outputs
@@ -265,10 +288,10 @@ class Site:
             **page.context,
             **extra,
         }
-        if "view" in context:
+        if "article" in context:
             # A view of its own for the page: what it renders (the body, the source list) goes with the page,
             # instead of staying with the site, in a worker that renders thousands of pages.
-            context["view"] = dataclasses.replace(context["view"])
+            context["view"] = dataclasses.replace(context.get("view") or self.views[context["article"].slug])
         yield name, template.generate(context) if stream else template.render(context)
 
     def _id(self, target: Any) -> str:
