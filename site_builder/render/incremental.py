@@ -259,13 +259,13 @@ def shard(key: str) -> int:
 class RenderCache:
     """The key of every output of the last build; :meth:`reuse` says whether a page can be taken over."""
 
-    keys: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, bytes] = field(default_factory=dict)
     """Output path → key, as written by the last build."""
     marker: tuple[int, int, int] | None = None
     """Stat of the output's marker file after the last build: the output this cache describes."""
     out: Path | None = None
     salt: str = ""
-    new_keys: dict[str, str] = field(default_factory=dict)
+    new_keys: dict[str, bytes] = field(default_factory=dict)
     rendered: int = 0
     on_page: Callable[[], None] | None = None
     trees: Trees = field(default_factory=Trees)
