@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 """An ATX heading line: ``## 讲忠诚有信念``."""
@@ -48,8 +49,7 @@ class Block:
         return Block, (self.kind, self.text, self.line, self.anchor, self.level, self.source_line)
 
 
-@dataclass(frozen=True, slots=True)
-class Anchors:
+class Anchors(NamedTuple):
     """The anchors of an article, by count (blocks are numbered without gaps): ``p1``…, ``s1``…, and
     ``abstract`` when it has one. Thousands of articles hold a few numbers each instead of sets of names."""
 
@@ -67,6 +67,10 @@ class Anchors:
             return self.abstract
         found = ANCHOR.match(anchor) if isinstance(anchor, str) else None
         return bool(found) and int(found[2]) <= (self.paragraphs if found[1] == "p" else self.headings)
+
+    def __reduce__(self) -> tuple:
+        # Made by the tuple's own constructor: the build cache loads one for every article.
+        return tuple.__new__, (Anchors, tuple(self))
 
 
 @dataclass(frozen=True)

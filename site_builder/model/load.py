@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import combinations
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol, TypeVar
+from typing import Any, Callable, Iterable, NamedTuple, Protocol, Sequence, TypeVar
 
 from site_builder.config import LANGUAGE_TAG, SiteConfig
 from site_builder.exceptions import Problem, ProblemsError, did_you_mean
@@ -58,25 +59,26 @@ Span = tuple[str, int, int]
 """A seed file and a range of its lines: ``("002.txt", 12, 80)``."""
 
 
-@dataclass
-class ParsedFile:
-    """What one content file says on its own: worth caching, as it depends on nothing but the file and the seeds."""
+class ParsedFile(NamedTuple):
+    """What one content file says on its own: worth caching, as it depends on nothing but the file and the seeds.
+
+    A tuple, which the build cache loads for thousands of files faster than an object with attributes."""
 
     document: Document | None
     """``None`` when the file could not be read as front matter and body, or its fields are wrong."""
     problems: list[Problem]
-    blocks: list[Block] | None = field(default_factory=list)
+    blocks: Sequence[Block] | None = ()
     """``None`` once the cache keeps them elsewhere (:meth:`FileCache.body`)."""
     source: tuple[Span, Span | None] | None = None
     """Where the text and the abstract were printed; their lines are read from the seeds when the edition is
     put together (:func:`_source_lines`), so that the cache and the workers need not pass them around."""
     digest: str = ""
     """Fingerprint of the file's bytes and of its OCR source lines."""
-    links: list[Link] = field(default_factory=list)
+    links: Sequence[Link] = ()
     """The body's links inside the edition, to be checked against the other files."""
-    citations: list[tuple[str, str, str]] = field(default_factory=list)
+    citations: Sequence[tuple[str, str, str]] = ()
     """(anchor, title, slug) of every document cited in 《》, in order: ``("p3", "立法法", "li-fa-fa")``."""
-    author_slugs: list[str] = field(default_factory=list)
+    author_slugs: Sequence[str] = ()
     """The slug each author's name reads as (before telling apart namesakes): pinyin is slow to load and to run."""
     chars: int = 0
     opening: str = ""
@@ -86,11 +88,17 @@ class ParsedFile:
     stored: tuple[str, int, int] | None = None
     """Where the cache keeps the blocks: file, offset and length."""
 
+    def __reduce__(self) -> tuple:
+        # Made by the tuple's own constructor, not by the named tuple's (a Python function).
+        return tuple.__new__, (ParsedFile, tuple(self))
+
 
 class FileCache(Protocol):
     """Keeps :class:`ParsedFile` results between builds; ``get_all`` calls ``parse`` only for files that changed."""
 
-    def get_all(self, paths: list[Path], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]: ...
+    def get_all(self, folder: Path, names: list[str], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
+        """The files ``names`` of ``folder``, parsed."""
+        ...
 
     def body(self, parsed: ParsedFile) -> Body:
         """The blocks of a file ``get_all`` returned: in memory, or wherever the cache keeps them."""
@@ -106,8 +114,8 @@ class FileCache(Protocol):
 
 
 class NoCache:
-    def get_all(self, paths: list[Path], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
-        return fork_map(parse, paths)
+    def get_all(self, folder: Path, names: list[str], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
+        return fork_map(parse, [folder / name for name in names])
 
     def body(self, parsed: ParsedFile) -> Body:
         return Body(parsed.blocks)
@@ -130,10 +138,14 @@ class KnownSlugs:
     def of(cls, parsed: Iterable[ParsedFile]) -> KnownSlugs:
         known = cls()
         for file in parsed:
-            if file.document:
-                known.authors.update(zip(map(_name, file.document.meta["authors"]), file.author_slugs))
-                known.documents.update((title, slug) for _, title, slug in file.citations)
+            known.add(file)
         return known
+
+    def add(self, file: ParsedFile) -> None:
+        """Remember the slugs ``file`` read its names and titles as."""
+        if file.document:
+            self.authors.update(zip(map(_name, file.document.meta["authors"]), file.author_slugs))
+            self.documents.update((title, slug) for _, title, slug in file.citations)
 
     def author(self, name: str) -> str:
         return self.authors.get(name) or person_slug(name)
@@ -191,36 +203,39 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
     articles: list[Article] = []
     slugs: dict[str, Document] = {}
     authors: dict[str, Author] = {}
+    author_slugs: set[str] = set()
     regions: dict[str, Region] = {}
     documents = {}
     unreadable = set()
     parsed_files: dict[int, ParsedFile] = {}
-    # By name: the files share their folder, and comparing Paths costs more than the rest of the sort.
-    paths = sorted(content.glob("*.md"), key=lambda path: path.name)
-    for path, parsed in zip(paths, cache.get_all(paths, partial(parse_file, seeds=seeds, known=cache.known_slugs()))):
+    # By name: the files share their folder, and a Path each costs more than listing and sorting them.
+    names = sorted(name for name in os.listdir(content) if name.endswith(".md"))
+    for name, parsed in zip(names, cache.get_all(content, names, partial(parse_file, seeds=seeds, known=cache.known_slugs()))):
         problems.extend(parsed.problems)
         document = parsed.document
         if document is None:
-            unreadable.add(path.name)
+            unreadable.add(name)
             continue
         meta = document.meta
-        reviews += [Problem(path, str(message), document.line("review", i)) for i, message in enumerate(meta.get("review") or [])]
+        if meta.get("review"):
+            reviews += [Problem(content / name, str(message), document.line("review", i)) for i, message in enumerate(meta["review"])]
         slug = meta["slug"]
         if not SLUG.match(slug):
-            problems.append(Problem(path, f"slug {slug!r} must be lower-case ASCII words joined by '-'", document.line("slug")))
+            problems.append(Problem(content / name, f"slug {slug!r} must be lower-case ASCII words joined by '-'", document.line("slug")))
         elif slug in slugs:
             other = slugs[slug]
             problems.append(
-                Problem(path, f"duplicate slug {slug!r} (also in {other.path.name}:{other.line('slug')})", document.line("slug"))
+                Problem(content / name, f"duplicate slug {slug!r} (also in {other.path.name}:{other.line('slug')})", document.line("slug"))
             )
         else:
             slugs[slug] = document
         articles.append(
             Article(
-                path=path,
+                folder=content,
+                file=name,
                 slug=slug,
                 title=" ".join((meta.get("title") or "").split()),
-                authors=[_author(_name(name), slug, authors) for name, slug in zip(meta["authors"], parsed.author_slugs)],
+                authors=[_author(_name(written), read, authors, author_slugs) for written, read in zip(meta["authors"], parsed.author_slugs)],
                 region=_region(document, regions, problems),
                 column=meta.get("column") or "",
                 series=meta.get("series") or "",
@@ -239,16 +254,21 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
         )
         parsed_files[id(articles[-1])] = parsed
     _order(articles)
-    by_file = {a.path.name: a for a in articles}
+    by_file = {a.file: a for a in articles}
+    document_slugs: set[str] = set()
     for article in articles:
         _resolve_links(article, parsed_files[id(article)].links, by_file, unreadable, problems)
-        _collect_documents(article, parsed_files[id(article)].citations, documents)
+        _collect_documents(article, parsed_files[id(article)].citations, documents, document_slugs)
     problems.sort(key=lambda p: (str(p.path), p.line or 0))
     if problems:
         return None, problems, reviews
     for article in articles:
-        for item in [*article.authors, *article.topics, *([article.region] if article.region else [])]:
-            item.articles.append(article)
+        for author in article.authors:
+            author.articles.append(article)
+        for topic in article.topics:
+            topic.articles.append(article)
+        if article.region:
+            article.region.articles.append(article)
     # Related articles depend only on each article's authors and topics, in order: kept from the last build.
     shape = hashlib.sha1(repr([(a.slug, [x.slug for x in a.authors], [t.key for t in a.topics]) for a in articles]).encode()).hexdigest()
     related = cache.remembered("related", shape, lambda: _relate(articles))
@@ -322,10 +342,14 @@ def _name(written: str) -> str:
     return "".join(written.split())
 
 
-def _author(name: str, slug: str, authors: dict[str, Author]) -> Author:
-    if name not in authors:
-        authors[name] = Author(name, unique(slug, {a.slug for a in authors.values()}))
-    return authors[name]
+def _author(name: str, slug: str, authors: dict[str, Author], slugs: set[str]) -> Author:
+    """The author ``name`` (read as ``slug``) from ``authors``, or added with a slug none of the others has
+    (``slugs``)."""
+    author = authors.get(name)
+    if author is None:
+        author = authors[name] = Author(name, unique(slug, slugs))
+        slugs.add(author.slug)
+    return author
 
 
 def _region(document: Document, regions: dict[str, Region], problems: list[Problem]) -> Region | None:
@@ -338,7 +362,9 @@ def _region(document: Document, regions: dict[str, Region], problems: list[Probl
             Problem(document.path, f"unknown region {name!r}: expected a province's short or full name, such as 山西 or 山西省", document.line("region"))
         )
         return None
-    return regions.setdefault(province.slug, Region(province))
+    if province.slug not in regions:
+        regions[province.slug] = Region(province)
+    return regions[province.slug]
 
 
 def _topics(document: Document, topics: dict[str, Topic], problems: list[Problem]) -> list[Topic]:
@@ -385,8 +411,8 @@ def _source_lines(spans: tuple[Span, Span | None], seeds: SeedFolder) -> Source:
     """The lines of ``spans`` from ``seeds``: one copy of each seed line in memory, however many articles.
 
     The seeds are those the file was parsed with (the parse cache is keyed by them), so the lines are there."""
-    text, abstract = (seeds.lines(*span) if span else None for span in spans)
-    return Source(text, abstract)
+    text, abstract = spans
+    return Source(seeds.lines(*text), abstract and seeds.lines(*abstract))
 
 
 def _is_line_range(value: Any) -> bool:
@@ -395,11 +421,11 @@ def _is_line_range(value: Any) -> bool:
 
 def _order(articles: list[Article]) -> None:
     """Put articles in the order of the printed pages and link each to its neighbours."""
-    articles.sort(key=lambda a: (a.source.text.file, a.source.text.first) if a.source else ("\uffff", a.path.name))
-    pages = sorted({a.source.text.file for a in articles if a.source})
+    articles.sort(key=lambda a: (a.source.text.file, a.source.text.first) if a.source else ("\uffff", a.file))
+    pages = {file: number for number, file in enumerate(sorted({a.source.text.file for a in articles if a.source}), 1)}
     for position, article in enumerate(articles, 1):
         article.position = position
-        article.page = pages.index(article.source.text.file) + 1 if article.source else None
+        article.page = pages[article.source.text.file] if article.source else None
     for before, after in zip(articles, articles[1:]):
         before.next, after.previous = after, before
 
@@ -440,7 +466,7 @@ def _relate(articles: list[Article], limit: int = RELATED) -> list[list[int]]:
 
 
 def _resolve_links(
-    article: Article, links: list[Link], by_file: dict[str, Article], unreadable: set[str], problems: list[Problem]
+    article: Article, links: Sequence[Link], by_file: dict[str, Article], unreadable: set[str], problems: list[Problem]
 ) -> None:
     """Check every cross-reference; links to a file whose own problems are reported are not reported again."""
     for link in links:
@@ -451,18 +477,23 @@ def _resolve_links(
             problems.append(Problem(article.path, f"broken cross-reference '{link.target}': no article file {link.file!r} in the content folder", link.line))
         elif link.fragment and link.fragment not in target.anchors:
             problems.append(
-                Problem(article.path, f"broken cross-reference '{link.target}': {target.path.name} has no paragraph or heading '#{link.fragment}'", link.line)
+                Problem(article.path, f"broken cross-reference '{link.target}': {target.file} has no paragraph or heading '#{link.fragment}'", link.line)
             )
         else:
             article.links[link.target] = (target, link.fragment)
 
 
-def _collect_documents(article: Article, citations: list[tuple[str, str, str]], documents: dict[str, CitedDocument]) -> None:
+def _collect_documents(
+    article: Article, citations: Sequence[tuple[str, str, str]], documents: dict[str, CitedDocument], slugs: set[str]
+) -> None:
+    """Add the documents ``article`` cites to ``documents``; ``slugs``: those they have."""
+    cited = article.documents
     for anchor, title, slug in citations:
-        if title not in documents:
-            slug = unique(slug, {d.slug for d in documents.values()})
-            documents[title] = CitedDocument(title, slug, document_kind(title))
-        document = documents[title]
+        document = documents.get(title)
+        if document is None:
+            slug = unique(slug, slugs)
+            slugs.add(slug)
+            document = documents[title] = CitedDocument(title, slug, document_kind(title))
         document.citations.append(Citation(article, anchor))
-        if document not in article.documents:
-            article.documents.append(document)
+        if document not in cited:
+            cited.append(document)

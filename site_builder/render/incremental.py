@@ -31,7 +31,7 @@ import zlib
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, TypeVar
 
 from site_builder.model.body import Block
 from site_builder.model.edition import Body
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from site_builder.render.site import Site
     from site_builder.render.views import Page
 
-FORMAT = 11
+FORMAT = 12
 """Bumped when the cache's layout changes; an older cache is ignored."""
 
 T = TypeVar("T")
@@ -58,38 +58,52 @@ RACY = 2_000_000_000
 PACKAGE = Path(__file__).resolve().parents[1]
 
 
-def _stat(path: Path) -> tuple[int, int, int]:
-    st = path.stat()
-    return st.st_mtime_ns, st.st_size, st.st_ino
+def _stat(path: str | os.PathLike) -> tuple[int, int, int]:
+    return _identity(os.stat(path))
 
 
-def _files(folder: Path) -> list[Path]:
-    """Every file below ``folder``, in a stable order (hidden folders such as .git left out)."""
-    found = []
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [Path(root, name) for name in sorted(names)]
+def _identity(stat: os.stat_result) -> tuple[int, int, int]:
+    """What tells a file's versions apart: its mtime, size and inode."""
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+def _files(folder: str) -> list[os.DirEntry]:
+    """Every file below ``folder``, in a stable order (hidden folders such as .git left out): the files of a
+    folder by name, then those of each folder in it. Entries, not Paths: thousands of files cost less so."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError:
+        return []  # as os.walk: a folder that cannot be listed holds nothing
+    found = [entry for entry in entries if not entry.is_dir()]
+    for entry in entries:
+        if entry.is_dir() and not entry.is_symlink() and not entry.name.startswith("."):
+            found += _files(entry.path)
     return found
 
 
 def inputs_fingerprint(paths: Iterable[Path], today: dt.date) -> tuple[str, int]:
     """A fingerprint of every file below ``paths`` (by stat), and the newest mtime among them."""
-    entries, newest = [], 0
+    stats: list[tuple[str, os.stat_result]] = []
     for top in paths:
-        for path in _files(top) if top.is_dir() else [top] if top.exists() else []:
-            stat = _stat(path)
-            entries.append((str(path), stat))
-            newest = max(newest, stat[0])
-    return digest(FORMAT, today.isoformat(), entries), newest
+        if top.is_dir():
+            stats += ((entry.path, entry.stat()) for entry in _files(str(top)))
+        elif top.exists():
+            stats.append((str(top), os.stat(top)))
+    entries = [(path, _identity(stat)) for path, stat in stats]
+    return digest(FORMAT, today.isoformat(), entries), max((stat[0] for _, stat in entries), default=0)
 
 
-@dataclass
-class _Entry:
+class _Entry(NamedTuple):
     stat: tuple[int, int, int]
     checked: int
     """When the stat was taken (ns)."""
     sha: str
     parsed: ParsedFile
+
+    def __reduce__(self) -> tuple:
+        # Made by the tuple's own constructor: the cache loads one for every content file.
+        return tuple.__new__, (_Entry, tuple(self))
 
 
 @dataclass
@@ -110,48 +124,57 @@ class ParseCache:
     parse: Callable[[Path], ParsedFile] | None = None
     memos: dict[str, tuple[str, object]] = field(default_factory=dict)
     """What the edition worked out from the files' metadata (related articles), by name: (key, value)."""
+    known: KnownSlugs = field(default_factory=KnownSlugs)
+    """The slugs of the names and titles of every file parsed in this context, kept as files are parsed: not
+    gathered again from thousands of entries by every build."""
 
     def start(self, context: str, on_parse: Callable[[], None] | None = None, store: Path | None = None) -> None:
         if context != self.context or store != self.store:
             self.entries.clear()
             self.memos.clear()
+            self.known = KnownSlugs()
             self.dirty = set(range(SHARDS))
         self.context, self.seen, self.on_parse, self.store = context, set(), on_parse, store
 
-    def get_all(self, paths: list[Path], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
-        """Each file parsed, the ones that changed parsed again, side by side in worker processes."""
+    def get_all(self, folder: Path, names: list[str], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
+        """Each file of ``folder`` parsed, the ones that changed parsed again, side by side in worker processes."""
         now = time.time_ns()
-        found: dict[str, ParsedFile] = {}
-        stale: list[tuple[Path, str, tuple[int, int, int], str]] = []
-        keys = [os.path.abspath(path) for path in paths]
-        for path, key in zip(paths, keys):
-            self.seen.add(key)
-            stat = _stat(path)
+        found: list[ParsedFile | None] = []
+        stale: list[tuple[int, str, tuple[int, int, int], str]] = []
+        # Keyed by absolute path: the folder's worked out once, not each file's.
+        prefix = os.path.join(os.path.abspath(folder), "")
+        keys = [prefix + name for name in names]
+        self.seen.update(keys)
+        for index, key in enumerate(keys):
+            stat = _stat(key)
             entry = self.entries.get(key)
-            if entry and entry.stat == stat and entry.checked - stat[0] > RACY:
-                found[key] = entry.parsed
+            if entry is not None and entry.stat == stat and entry.checked - stat[0] > RACY:
+                found.append(entry.parsed)
                 continue
-            sha = hashlib.sha1(path.read_bytes()).hexdigest()
+            with open(key, "rb") as stream:
+                sha = hashlib.sha1(stream.read()).hexdigest()
             self.dirty.add(shard(key))
-            if entry and entry.sha == sha:
-                entry.stat, entry.checked = stat, now
-                found[key] = entry.parsed
+            if entry is not None and entry.sha == sha:
+                self.entries[key] = entry._replace(stat=stat, checked=now)
+                found.append(entry.parsed)
             else:
-                stale.append((path, key, stat, sha))
+                stale.append((index, key, stat, sha))
+                found.append(None)
         self.parse = parse
         if self.store:
             self.store.mkdir(parents=True, exist_ok=True)
         # In packs of files, each pack's blocks written to one file: enough packs to share out among workers.
         size = min(PACK, max(1, len(stale) // PARALLEL))
-        packs = [[path for path, _, _, _ in stale[start : start + size]] for start in range(0, len(stale), size)]
+        packs = [[folder / names[index] for index, _, _, _ in stale[start : start + size]] for start in range(0, len(stale), size)]
         parsed_files = [parsed for pack in fork_map(self._parse_and_keep, packs, chunk=1) for parsed in pack]
-        for (_, key, stat, sha), parsed in zip(stale, parsed_files):
+        for (index, key, stat, sha), parsed in zip(stale, parsed_files):
             if self.on_parse:
                 self.on_parse()
             self.entries[key] = _Entry(stat, now, sha, parsed)
+            self.known.add(parsed)
             self.dirty.add(shard(key))
-            found[key] = parsed
-        return [found[key] for key in keys]
+            found[index] = parsed
+        return found
 
     def _parse_and_keep(self, paths: list[Path]) -> list[ParsedFile]:
         """Parse ``paths`` (in a worker, for many files); their blocks go to one file of the store (a file each
@@ -166,7 +189,7 @@ class ParseCache:
         os.replace(temporary, self.store / name)
         offsets = [0, *itertools.accumulate(map(len, data))]
         return [
-            dataclasses.replace(p, blocks=None, stored=(name, start, len(blob))) if blob else p
+            p._replace(blocks=None, stored=(name, start, len(blob))) if blob else p
             for p, blob, start in zip(parsed, data, offsets)
         ]
 
@@ -176,7 +199,7 @@ class ParseCache:
         return Body(load=partial(self._blocks, parsed))
 
     def known_slugs(self) -> KnownSlugs:
-        return KnownSlugs.of(entry.parsed for entry in self.entries.values())
+        return self.known
 
     def _blocks(self, parsed: ParsedFile) -> list[Block]:
         """The stored blocks of ``parsed``; parsed again should the store have lost them."""
@@ -207,6 +230,8 @@ class ParseCache:
             if (number := shard(key)) in shards:
                 shards[number][key] = entry
         for number, entries in shards.items():
+            strings: dict[str, str] = {}
+            entries = {key: _shared_strings(entry, strings) for key, entry in entries.items()}
             _dump(folder / f"{number}.pickle", (FORMAT, self.context, entries))
         if self.dirty and self.store and self.store.is_dir():
             kept = {entry.parsed.stored[0] for entry in self.entries.values() if entry.parsed.stored}
@@ -237,10 +262,34 @@ class ParseCache:
 
     def __getstate__(self) -> dict:
         # The entries are saved in shards of their own (:meth:`save`): a build rewrites only those that changed.
-        return {"context": self.context, "store": self.store, "memos": self.memos}
+        return {"context": self.context, "store": self.store, "memos": self.memos, "known": self.known}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["context"], store=state.get("store"), memos=state.get("memos", {}))
+        self.__init__(state["context"], store=state["store"], memos=state["memos"], known=state["known"])
+
+
+def _shared_strings(entry: _Entry, strings: dict[str, str]) -> _Entry:
+    """``entry`` with each string of its file's names, places and citations replaced by the equal one in
+    ``strings`` (added if new): a shard pickles a string its entries repeat (an author, a cited title, a key of
+    the front matter) once, and loads it once."""
+    parsed = entry.parsed
+    document = parsed.document and dataclasses.replace(parsed.document, meta=_shared(parsed.document.meta, strings))
+    return entry._replace(parsed=parsed._replace(
+        document=document, source=_shared(parsed.source, strings), citations=_shared(parsed.citations, strings),
+        author_slugs=_shared(parsed.author_slugs, strings), stored=_shared(parsed.stored, strings),
+    ))
+
+
+def _shared(value: T, strings: dict[str, str]) -> T:
+    """``value`` (strings, numbers, and lists, tuples and dicts of them) with each string replaced by the equal
+    one in ``strings``, added if new."""
+    if isinstance(value, str):
+        return strings.setdefault(value, value)
+    if isinstance(value, dict):
+        return {_shared(key, strings): _shared(item, strings) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_shared(item, strings) for item in value)
+    return value
 
 
 SHARDS = 64
@@ -411,4 +460,5 @@ def state_path(content: Path, out: Path, config_path: Path) -> Path:
 
 def code_fingerprint() -> str:
     """site-builder's own code and tables: a cache written by other code is not trusted."""
-    return digest([(str(p), _stat(p)[:2]) for p in _files(PACKAGE) if p.suffix in (".py", ".yml")])
+    code = [entry for entry in _files(str(PACKAGE)) if os.path.splitext(entry.name)[1] in (".py", ".yml")]
+    return digest([(entry.path, _identity(entry.stat())[:2]) for entry in code])
