@@ -87,6 +87,18 @@ class ParsedFile(NamedTuple):
     has_markup: bool = False
     stored: tuple[str, int, int] | None = None
     """Where the cache keeps the blocks: file, offset and length."""
+    title: str = ""
+    """The front matter's texts as the edition shows them, worked out here once rather than by every build:
+    the title with its runs of spaces made one, the abstract and the author's note without the spaces around
+    them, the authors' names without the spaces of printed justification (:func:`_name`)."""
+    abstract: str = ""
+    author_note: str = ""
+    names: Sequence[str] = ()
+    province: str | None = ""
+    """The short name of the province the region names; ``""`` when it names none, ``None`` when it is not
+    a province's name."""
+    slug_ok: bool = False
+    """Whether the slug is well formed (:data:`SLUG`)."""
 
     def __reduce__(self) -> tuple:
         # Made by the tuple's own constructor, not by the named tuple's (a Python function).
@@ -144,7 +156,7 @@ class KnownSlugs:
     def add(self, file: ParsedFile) -> None:
         """Remember the slugs ``file`` read its names and titles as."""
         if file.document:
-            self.authors.update(zip(map(_name, file.document.meta["authors"]), file.author_slugs))
+            self.authors.update(zip(file.names, file.author_slugs))
             self.documents.update((title, slug) for _, title, slug in file.citations)
 
     def author(self, name: str) -> str:
@@ -167,15 +179,21 @@ def parse_file(path: Path, seeds: SeedFolder, known: KnownSlugs | None = None) -
         align(blocks, source.text, seeds.han(source.text.file))
     lines = (source.text.lines + (source.abstract.lines if source.abstract else ())) if source else ()
     digest = hashlib.sha1(path.read_bytes() + "\n".join(lines).encode()).hexdigest()
-    places = [("abstract", (document.meta.get("abstract") or "").strip())] + [(b.anchor, plain(b.text)) for b in blocks]
+    meta = document.meta
+    abstract = (meta.get("abstract") or "").strip()
+    places = [("abstract", abstract)] + [(b.anchor, plain(b.text)) for b in blocks]
     citations = [(anchor, title, known.document(title)) for anchor, text in places for title in cited_titles(text)]
     # The body lives on as blocks: the cache need not keep it twice.
     document = dataclasses.replace(document, body="")
-    author_slugs = [known.author(name) for name in map(_name, document.meta["authors"])]
-    anchors = Anchors.of(blocks, abstract=bool(places[0][1]))
+    names = [_name(written) for written in meta["authors"]]
+    chars, opening = measure_body(blocks)
     return ParsedFile(
         document, problems, blocks, source and (_span(source.text), source.abstract and _span(source.abstract)), digest,
-        internal_links(blocks), citations, author_slugs, *measure_body(blocks), anchors, any(MARKUP_START in b.text for b in blocks),
+        links=internal_links(blocks), citations=citations, author_slugs=[known.author(name) for name in names],
+        chars=chars, opening=opening, anchors=Anchors.of(blocks, abstract=bool(abstract)),
+        has_markup=any(MARKUP_START in b.text for b in blocks), title=" ".join((meta.get("title") or "").split()),
+        abstract=abstract, author_note=(meta.get("author_note") or "").strip(), names=names,
+        province=_province(meta.get("region") or ""), slug_ok=bool(SLUG.match(meta["slug"])),
     )
 
 
@@ -220,7 +238,7 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
         if meta.get("review"):
             reviews += [Problem(content / name, str(message), document.line("review", i)) for i, message in enumerate(meta["review"])]
         slug = meta["slug"]
-        if not SLUG.match(slug):
+        if not parsed.slug_ok:
             problems.append(Problem(content / name, f"slug {slug!r} must be lower-case ASCII words joined by '-'", document.line("slug")))
         elif slug in slugs:
             other = slugs[slug]
@@ -234,14 +252,14 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
                 folder=content,
                 file=name,
                 slug=slug,
-                title=" ".join((meta.get("title") or "").split()),
-                authors=[_author(_name(written), read, authors, author_slugs) for written, read in zip(meta["authors"], parsed.author_slugs)],
-                region=_region(document, regions, problems),
+                title=parsed.title,
+                authors=[_author(name, read, authors, author_slugs) for name, read in zip(parsed.names, parsed.author_slugs)],
+                region=_region(parsed, regions, problems),
                 column=meta.get("column") or "",
                 series=meta.get("series") or "",
                 topics=_topics(document, topics, problems),
-                abstract=(meta.get("abstract") or "").strip(),
-                author_note=(meta.get("author_note") or "").strip(),
+                abstract=parsed.abstract,
+                author_note=parsed.author_note,
                 lang=meta.get("lang") or config.language,
                 body=cache.body(parsed),
                 anchors=parsed.anchors,
@@ -352,19 +370,28 @@ def _author(name: str, slug: str, authors: dict[str, Author], slugs: set[str]) -
     return author
 
 
-def _region(document: Document, regions: dict[str, Region], problems: list[Problem]) -> Region | None:
-    name = document.meta.get("region") or ""
-    if not name.strip():
+def _province(region: str) -> str | None:
+    """The short name of the province ``region`` names; ``""`` if it names none, ``None`` if no province is so named."""
+    if not region.strip():
+        return ""
+    province = find_province(region)
+    return province.short if province else None
+
+
+def _region(parsed: ParsedFile, regions: dict[str, Region], problems: list[Problem]) -> Region | None:
+    """The region of ``parsed`` from ``regions`` (by the province's short name), added if new."""
+    name = parsed.province
+    if name is None:
+        document = parsed.document
+        problems.append(Problem(
+            document.path, f"unknown region {document.meta['region']!r}: expected a province's short or full name, such as 山西 or 山西省",
+            document.line("region"),
+        ))
+    if not name:
         return None
-    province = find_province(name)
-    if province is None:
-        problems.append(
-            Problem(document.path, f"unknown region {name!r}: expected a province's short or full name, such as 山西 or 山西省", document.line("region"))
-        )
-        return None
-    if province.slug not in regions:
-        regions[province.slug] = Region(province)
-    return regions[province.slug]
+    if name not in regions:
+        regions[name] = Region(find_province(name))
+    return regions[name]
 
 
 def _topics(document: Document, topics: dict[str, Topic], problems: list[Problem]) -> list[Topic]:

@@ -61,7 +61,8 @@ class SeedFolder:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self._cache: dict[str, list[str] | None] = {}
+        self._cache: dict[str, tuple[str, ...] | None] = {}
+        """Each seed file's lines, as a tuple: an article's are a slice of it."""
         self._han: dict[str, HanText] = {}
 
     def lines(self, name: str, first: int, last: int) -> SourceLines | str:
@@ -69,7 +70,7 @@ class SeedFolder:
         if name not in self._cache:
             path = self.folder / name
             try:
-                self._cache[name] = path.read_text(encoding="utf-8").splitlines()
+                self._cache[name] = tuple(path.read_text(encoding="utf-8").splitlines())
             except (OSError, UnicodeDecodeError):
                 self._cache[name] = None
         text = self._cache[name]
@@ -77,13 +78,12 @@ class SeedFolder:
             return f"seed file '{name}' not found or not readable in {self.folder.name}/"
         if not 1 <= first <= last <= len(text):
             return f"lines [{first}, {last}] are outside seed file '{name}' (it has {len(text)} lines)"
-        return SourceLines(name, first, tuple(text[first - 1 : last]))
+        return SourceLines(name, first, text[first - 1 : last])
 
     def han(self, name: str) -> HanText:
         """The Han characters of a whole seed file (read by :meth:`lines` before), found once for all its articles."""
         if name not in self._han:
-            lines = self._cache[name] or []
-            self._han[name] = HanText(SourceLines(name, 1, tuple(lines)))
+            self._han[name] = HanText(SourceLines(name, 1, self._cache[name] or ()))
         return self._han[name]
 
 
