@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import re
 import shutil
@@ -245,6 +246,34 @@ def test_a_build_stopped_midway_leaves_the_previous_state(project: Path, tmp_pat
     files.close()
     site.build(edition)
     assert site.files == full(edition)
+
+
+def test_a_build_in_worker_processes_gives_the_files_and_the_state_of_one_in_this_process(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = Site(tmp_path / "here")
+    here.build(load(project))
+    monkeypatch.setattr(search_data, "workers", lambda: 2)
+    monkeypatch.setattr(search_data, "PARALLEL", 2)
+    forked = Site(tmp_path / "forked")
+    forked.build(load(project))
+    assert forked.files == here.files
+    edit(article_file(project, 26), PARAGRAPH, r"\1代表联络站")
+    for site in (here, forked):
+        site.build(load(project))
+        assert site.files == full(load(project))
+
+
+def test_a_build_stopped_while_workers_index_leaves_none_running(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_data, "workers", lambda: 2)
+    monkeypatch.setattr(search_data, "PARALLEL", 2)
+    files = SearchData(tmp_path / "state", SHARD_BYTES).files(load(project))
+    next(files)
+    files.close()
+    assert not multiprocessing.active_children()
+    site = Site(tmp_path / "state")
+    site.build(load(project))
+    assert site.files == full(load(project))
 
 
 def test_decoded_entries_are_the_postings_encoded() -> None:

@@ -5,9 +5,11 @@ indexes each block, writes its text files and puts its postings, sorted by
 bucket, in a scratch file; then it merges the blocks' postings one group of
 :data:`GROUP_BUCKETS` buckets at a time and writes each shard as soon as its
 last bucket is done, so that neither the postings nor the files are ever all
-in memory. An update re-indexes the blocks of the articles whose digest
-changed, and rewrites only the buckets whose hash in such a block changed:
-their entries are decoded, the block's postings replaced, and encoded again.
+in memory. A large edition's blocks are indexed, then its groups merged, in
+a worker process per core, each block's postings in its worker's scratch
+file. An update re-indexes the blocks of the articles whose digest changed,
+and rewrites only the buckets whose hash in such a block changed: their
+entries are decoded, the block's postings replaced, and encoded again.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import os
 import string
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from site_builder.model import Article, Edition
+from site_builder.parallel import PARALLEL, workers
 from site_builder.render.search.encoding import (
     BUCKETS,
     FOLDER,
@@ -35,11 +39,13 @@ from site_builder.render.search.encoding import (
     call,
     decode_entries,
     fold_table,
+    load_tables,
     postings,
     segments,
     shard_end,
     shard_starts,
 )
+from site_builder.render.search.forked import ForkStream
 from site_builder.render.search.state import StaleState, State, StateWriter, digest, load_state
 
 BLOCK_ARTICLES = 64
@@ -88,10 +94,40 @@ class IndexedBlock:
     """Per bucket, the sum of the mixed packed postings: equal sums, equal postings (but for a 2**-64 chance)."""
     characters: np.ndarray
     """The BMP characters of the block's text, as bits."""
-    text_files: list[tuple[str, bytes]]
+    articles: list[Article]
+    segments: list[list[tuple[str, str]]]
+    """Each article's :func:`segments`, for its text file."""
 
     def unpack(self, chosen: np.ndarray | slice = slice(None)) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return unpack(self.packed[chosen], self.start)
+
+    @property
+    def chunks(self) -> range:
+        """The numbers of the text files of the block's articles."""
+        return range(self.start // TEXT_CHUNK, -(-(self.start + len(self.articles)) // TEXT_CHUNK))
+
+    def text_file(self, chunk: int) -> bytes:
+        """The text file of the articles of chunk number ``chunk``, one of :attr:`chunks`."""
+        first = chunk * TEXT_CHUNK - self.start
+        entries = [{"u": article.url, "t": article.display_title, "a": [a.name for a in article.authors],
+                    "s": [[anchor, text] for anchor, text in parts[2:]]}
+                   for article, parts in zip(self.articles[first : first + TEXT_CHUNK], self.segments[first : first + TEXT_CHUNK])]
+        return call("__searchTexts", chunk, entries)
+
+
+def text_file_name(chunk: int) -> str:
+    return f"{FOLDER}/texts/{chunk}.js"
+
+
+def shard_file_name(number: int) -> str:
+    return f"{FOLDER}/shards/{number}.js"
+
+
+def author_file_name(letter: str) -> str:
+    return f"{FOLDER}/authors/{letter}.js"
+
+
+INDEX_FILE = f"{FOLDER}/index.js"
 
 
 def unpack(packed: np.ndarray, start: int | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -102,7 +138,7 @@ def unpack(packed: np.ndarray, start: int | np.ndarray) -> tuple[np.ndarray, np.
 
 
 def index_block(articles: list[Article], start: int) -> IndexedBlock:
-    """The postings and text files of ``articles``, the edition's from number ``start`` on (a block)."""
+    """The postings of ``articles``, the edition's from number ``start`` on (a block); their text files when asked for."""
     found = [segments(article) for article in articles]
     present = np.zeros(0x110000, dtype=bool)
     keys = postings([text for parts in found for _, text in parts], present)
@@ -120,14 +156,20 @@ def index_block(articles: list[Article], start: int) -> IndexedBlock:
     used = np.flatnonzero(bounds[1:] > bounds[:-1])
     if len(used):
         hashes[used] = np.add.reduceat(_mix(packed), bounds[used])
-    text_files = []
-    for first in range(0, len(articles), TEXT_CHUNK):
-        chunk = (start + first) // TEXT_CHUNK
-        entries = [{"u": article.url, "t": article.display_title, "a": [a.name for a in article.authors],
-                    "s": [[anchor, text] for anchor, text in parts[2:]]}
-                   for article, parts in zip(articles[first : first + TEXT_CHUNK], found[first : first + TEXT_CHUNK])]
-        text_files.append((f"{FOLDER}/texts/{chunk}.js", call("__searchTexts", chunk, entries)))
-    return IndexedBlock(start, packed, bounds, hashes, np.packbits(present[:0x10000]), text_files)
+    return IndexedBlock(start, packed, bounds, hashes, np.packbits(present[:0x10000]), articles, found)
+
+
+@dataclass
+class SpilledBlock:
+    """What a full build keeps of an indexed block once its postings are in a scratch file."""
+
+    hashes: np.ndarray
+    characters: np.ndarray
+    cuts: np.ndarray
+    """Where the postings of each group of :data:`GROUP_BUCKETS` buckets start in the scratch file, and where
+    the last group's end, in postings."""
+    text_files: list[tuple[int, bytes]]
+    """(chunk, text file) of the block's articles."""
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -156,10 +198,9 @@ def article_keys(articles: list[Article], salt: str = "") -> tuple[np.ndarray, s
     return np.frombuffer(bytes(keys), dtype=np.uint8).reshape(len(articles), KEY_BYTES), digest("\n".join(urls).encode())
 
 
-def text_fingerprint(keys: np.ndarray, name: str) -> str:
+def text_fingerprint(keys: np.ndarray, chunk: int) -> str:
     """What the state keeps of a text file instead of its digest: the digest of its articles' :func:`article_keys`,
     which is cheaper than digesting its bytes (the text files are most of the index)."""
-    chunk = int(name.rsplit("/", 1)[1].removesuffix(".js"))
     return digest(keys[chunk * TEXT_CHUNK : (chunk + 1) * TEXT_CHUNK])
 
 
@@ -171,7 +212,7 @@ def author_files(edition: Edition) -> tuple[str, Iterator[tuple[str, bytes]]]:
     def files() -> Iterator[tuple[str, bytes]]:
         entries = [author_entry(a, numbers) for a in edition.authors]
         for letter in string.ascii_lowercase:
-            yield f"{FOLDER}/authors/{letter}.js", call("__searchAuthors", letter, [e for e in entries if e[2][:1] == letter])
+            yield author_file_name(letter), call("__searchAuthors", letter, [e for e in entries if e[2][:1] == letter])
 
     return digest(json.dumps(listed, ensure_ascii=False).encode()), files()
 
@@ -197,6 +238,43 @@ def bucket_major(bigrams: np.ndarray) -> np.ndarray:
     table = np.unique(ranks)
     ids = np.searchsorted(table, ranks).astype(np.uint16 if len(table) <= 1 << 16 else np.uint32)
     return np.argsort(np.repeat(ids, np.diff(np.append(starts, len(bigrams)))), kind="stable")
+
+
+def merge_group(sources: list[int], begins: np.ndarray, ends: np.ndarray, group: int) -> list[bytes]:
+    """The entries of each bucket of ``group``, from every block's postings: block n's are in the scratch file
+    ``sources[n]`` from posting ``begins[n]`` to ``ends[n]``."""
+    counts = ends - begins
+    packed = np.empty(int(counts.sum()), dtype=np.uint64)
+    at = 0
+    for source, begin, count in zip(sources, begins.tolist(), counts.tolist()):
+        os.preadv(source, [packed[at : at + count]], 8 * begin)
+        at += count
+    bigrams, articles, places = unpack(packed, np.repeat(np.arange(len(counts), dtype=np.int32) * BLOCK_ARTICLES, counts))
+    del packed
+    order = bucket_major(bigrams)
+    owners, texts = bucket_texts(bigrams[order], articles[order], places[order])
+    entries = [b""] * GROUP_BUCKETS
+    for owner, text in zip(owners.tolist(), texts):
+        entries[owner - group * GROUP_BUCKETS] = text
+    return entries
+
+
+class Outputs:
+    """What the new state keeps of each search file given out (its :func:`digest`, or a text file's
+    :func:`text_fingerprint`); a file the previous build wrote alike is given out as ``None``."""
+
+    def __init__(self, previous: dict[str, str]):
+        self.previous = previous
+        self.fingerprints: dict[str, str] = {}
+
+    def out(self, name: str, content: bytes, fingerprint: str | None = None) -> tuple[str, bytes | None]:
+        self.fingerprints[name] = fingerprint or digest(content)
+        return name, None if self.previous.get(name) == self.fingerprints[name] else content
+
+    def unchanged(self, name: str) -> tuple[str, None]:
+        """A file of the previous build, which this one did not make again."""
+        self.fingerprints[name] = self.previous[name]
+        return name, None
 
 
 class SearchData:
@@ -236,78 +314,73 @@ class SearchData:
         yield from self._build(edition, (keys, order), state)
 
     def _build(self, edition: Edition, keys: tuple[np.ndarray, str] | None, state: State | None) -> Iterator[tuple[str, bytes | None]]:
-        """Every file made anew; ``keys`` (:func:`article_keys`) when a state is to be saved, ``state`` the previous one."""
+        """Every file made anew; ``keys`` (:func:`article_keys`) when a state is to be saved, ``state`` the previous one.
+
+        A large edition's blocks are indexed, then its groups merged, in worker processes (:class:`ForkStream`):
+        each worker puts the postings of its blocks in a scratch file of its own, which the merge reads."""
         articles = edition.articles
         writer = StateWriter(self.folder) if self.folder else None
-        previous = state.files if state else {}
-        written: dict[str, str] = {}
+        outputs = Outputs(state.files if state else {})
 
         def out(name: str, content: bytes, fingerprint: str | None = None) -> tuple[str, bytes | None]:
-            if writer:
-                written[name] = fingerprint or digest(content)
-                if previous.get(name) == written[name]:
-                    return name, None
-            return name, content
+            return outputs.out(name, content, fingerprint) if writer else (name, content)
 
         blocks = range(0, len(articles), BLOCK_ARTICLES)
+        processes = min(workers(), len(blocks)) if len(articles) >= PARALLEL else 1
         hashes = np.zeros((len(blocks), BUCKETS), dtype=np.uint64)
         characters = np.zeros((len(blocks), 0x10000 // 8), dtype=np.uint8)
-        # Where each group's postings of each block are in the scratch file, in postings.
         cuts = np.zeros((len(blocks), BUCKETS // GROUP_BUCKETS + 1), dtype=np.int64)
-        with tempfile.TemporaryFile(dir=self.folder) as scratch:
-            written_postings = 0
-            for number, start in enumerate(blocks):
+        load_tables()
+        with ExitStack() as opened:
+            # Block n's postings go to scratch file n % processes, which only the process indexing it writes.
+            scratches = [opened.enter_context(tempfile.TemporaryFile(dir=self.folder)) for _ in range(processes)]
+
+            def spill(start: int) -> SpilledBlock:
                 block = index_block(articles[start : start + BLOCK_ARTICLES], start)
-                for name, content in block.text_files:
-                    yield out(name, content, keys and text_fingerprint(keys[0], name))
-                hashes[number], characters[number] = block.hashes, block.characters
-                cuts[number] = written_postings + block.bounds[::GROUP_BUCKETS]
-                scratch.write(block.packed.tobytes())
-                written_postings += len(block.packed)
-            self.postings = written_postings
-            scratch.flush()
+                scratch = scratches[start // BLOCK_ARTICLES % processes]
+                at = scratch.tell() // 8
+                scratch.write(block.packed)
+                scratch.flush()  # a worker ends without flushing its files
+                return SpilledBlock(block.hashes, block.characters, at + block.bounds[::GROUP_BUCKETS],
+                                    [(chunk, block.text_file(chunk)) for chunk in block.chunks])
+
+            with ForkStream(spill, blocks, processes) as indexed:
+                for number, block in enumerate(indexed):
+                    for chunk, content in block.text_files:
+                        yield out(text_file_name(chunk), content, keys and text_fingerprint(keys[0], chunk))
+                    hashes[number], characters[number], cuts[number] = block.hashes, block.characters, block.cuts
+            self.postings = int((cuts[:, -1] - cuts[:, 0]).sum())
+            sources = [scratches[number % processes].fileno() for number in range(len(blocks))]
+
+            def merge(group: int) -> tuple[list[bytes], list[str] | None]:
+                texts = merge_group(sources, cuts[:, group], cuts[:, group + 1], group)
+                return texts, writer and writer.group(group, b"".join(texts))
+
             sizes: list[int] = []
             pending: list[bytes] = []
             starts = [0]
             groups = []
-            for group in range(BUCKETS // GROUP_BUCKETS):
-                texts = self._merge(scratch.fileno(), cuts[:, group], cuts[:, group + 1], group)
-                sizes.extend(map(len, texts))
-                pending.extend(texts)
-                if writer:
-                    groups.append(writer.group(group, b"".join(texts)))
-                while (end := shard_end(sizes, starts[-1], self.shard_bytes)) < len(sizes):
-                    yield out(f"{FOLDER}/shards/{len(starts) - 1}.js", shard_file(len(starts) - 1, b"".join(pending[: end - starts[-1]])))
-                    del pending[: end - starts[-1]]
-                    starts.append(end)
-            yield out(f"{FOLDER}/shards/{len(starts) - 1}.js", shard_file(len(starts) - 1, b"".join(pending)))
-        authors, author_texts = author_files(edition)
+            with ForkStream(merge, range(BUCKETS // GROUP_BUCKETS), processes) as merged:
+                authors, files_of_authors = author_files(edition)
+                author_texts = list(files_of_authors)  # made here while the workers merge
+                for texts, group_file in merged:
+                    sizes.extend(map(len, texts))
+                    pending.extend(texts)
+                    groups.append(group_file)
+                    while (end := shard_end(sizes, starts[-1], self.shard_bytes)) < len(sizes):
+                        yield out(shard_file_name(len(starts) - 1), shard_file(len(starts) - 1, b"".join(pending[: end - starts[-1]])))
+                        del pending[: end - starts[-1]]
+                        starts.append(end)
+            yield out(shard_file_name(len(starts) - 1), shard_file(len(starts) - 1, b"".join(pending)))
         for name, content in author_texts:
             yield out(name, content)
-        yield out(f"{FOLDER}/index.js", index_file(len(articles), starts, np.bitwise_or.reduce(characters, axis=0)))
+        yield out(INDEX_FILE, index_file(len(articles), starts, np.bitwise_or.reduce(characters, axis=0)))
         if writer:
             arrays = {"keys": keys[0], "hashes": hashes, "characters": characters, "sizes": np.array(sizes, dtype=np.int64)}
             writer.commit({"order": keys[1], "postings": self.postings, "authors": authors, "starts": starts,
-                           "files": written, "groups": groups,
+                           "files": outputs.fingerprints, "groups": groups,
                            "arrays": {name: writer.array(name, array) for name, array in arrays.items()}})
             self.token = writer.token
-
-    def _merge(self, scratch: int, begins: np.ndarray, ends: np.ndarray, group: int) -> list[bytes]:
-        """The entries of each bucket of ``group``, from every block's postings in the scratch file."""
-        counts = ends - begins
-        packed = np.empty(int(counts.sum()), dtype=np.uint64)
-        at = 0
-        for begin, count in zip(begins.tolist(), counts.tolist()):
-            os.preadv(scratch, [packed[at : at + count]], 8 * begin)
-            at += count
-        bigrams, articles, places = unpack(packed, np.repeat(np.arange(len(counts), dtype=np.int32) * BLOCK_ARTICLES, counts))
-        del packed
-        order = bucket_major(bigrams)
-        owners, texts = bucket_texts(bigrams[order], articles[order], places[order])
-        entries = [b""] * GROUP_BUCKETS
-        for owner, text in zip(owners.tolist(), texts):
-            entries[owner - group * GROUP_BUCKETS] = text
-        return entries
 
     def _update(self, edition: Edition, keys: np.ndarray, state: State) -> tuple[list[tuple[str, bytes | None]], Callable[[], None]]:
         """The files of ``edition`` made from ``state`` and the articles that changed since, and what saves the new state.
@@ -321,25 +394,31 @@ class SearchData:
         changed = np.flatnonzero((keys != state.arrays["keys"]).any(axis=1))
         buckets: dict[int, bytes] = {}
         made: dict[str, bytes] = {}
+        fingerprints: dict[str, str] = {}
         postings_count = state.manifest["postings"]
+
+        def entries(first: int, end: int) -> bytes:
+            """The entries of buckets ``first`` to ``end``: as rewritten here, or as the state keeps them."""
+            return b"".join(buckets[k] if k in buckets else state.bucket(k) for k in range(first, end))
+
         for start in sorted({int(n) // BLOCK_ARTICLES * BLOCK_ARTICLES for n in changed}):
             block = index_block(articles[start : start + BLOCK_ARTICLES], start)
             number = start // BLOCK_ARTICLES
-            moved = np.flatnonzero(block.hashes != hashes[number])
+            moved = np.flatnonzero(block.hashes != hashes[number]).tolist()
             hashes[number], characters[number] = block.hashes, block.characters
-            chunks = {int(n) // TEXT_CHUNK for n in changed if start <= n < start + BLOCK_ARTICLES}
-            made.update((name, content) for name, content in block.text_files
-                        if int(name.rsplit("/", 1)[1].removesuffix(".js")) in chunks)
-            if not len(moved):
+            for chunk in sorted({int(n) // TEXT_CHUNK for n in changed if start <= n < start + BLOCK_ARTICLES}):
+                made[text_file_name(chunk)] = block.text_file(chunk)
+                fingerprints[text_file_name(chunk)] = text_fingerprint(keys, chunk)
+            if not moved:
                 continue
-            old = decode_entries(b"".join(buckets[k] if k in buckets else state.bucket(k) for k in moved.tolist()))
+            old = decode_entries(b"".join(entries(k, k + 1) for k in moved))
             kept = (old[1] < start) | (old[1] >= start + BLOCK_ARTICLES)
             new = block.unpack(np.concatenate([np.arange(block.bounds[k], block.bounds[k + 1]) for k in moved]))
             bigrams, found, places = (np.concatenate((before[kept], after)) for before, after in zip(old, new))
             postings_count += len(new[0]) - int((~kept).sum())
             order = np.lexsort((places, found, buckets_of(bigrams).astype(np.uint64) << np.uint64(32) | bigrams))
             owners, texts = bucket_texts(bigrams[order], found[order], places[order])
-            buckets.update(dict.fromkeys(moved.tolist(), b""))
+            buckets.update(dict.fromkeys(moved, b""))
             buckets.update(zip(owners.tolist(), texts))
         for bucket, text in buckets.items():
             sizes[bucket] = len(text)
@@ -348,25 +427,23 @@ class SearchData:
         for number, (first, end) in enumerate(zip(starts, [*starts[1:], BUCKETS])):
             same_range = old_starts[number : number + 2] == starts[number : number + 2]
             if not same_range or any(bucket in buckets for bucket in range(first, end)):
-                entries = b"".join(buckets[k] if k in buckets else state.bucket(k) for k in range(first, end))
-                made[f"{FOLDER}/shards/{number}.js"] = shard_file(number, entries)
+                made[shard_file_name(number)] = shard_file(number, entries(first, end))
         authors, author_texts = author_files(edition)
         if authors != state.manifest["authors"]:
             made.update(author_texts)
-        made[f"{FOLDER}/index.js"] = index_file(len(articles), starts, np.bitwise_or.reduce(characters, axis=0))
-        files, written = [], {}
+        made[INDEX_FILE] = index_file(len(articles), starts, np.bitwise_or.reduce(characters, axis=0))
+        outputs = Outputs(state.files)
+        files = []
         for name in self._names(len(articles), len(starts)):
             if name in made:
-                written[name] = text_fingerprint(keys, name) if "/texts/" in name else digest(made[name])
-                files.append((name, None if state.files.get(name) == written[name] else made[name]))
+                files.append(outputs.out(name, made[name], fingerprints.get(name)))
             elif name in state.files:
-                written[name] = state.files[name]
-                files.append((name, None))
+                files.append(outputs.unchanged(name))
             else:
                 raise StaleState(name)
         groups = list(state.manifest["groups"])
-        group_texts = {g: b"".join(buckets[k] if k in buckets else state.bucket(k) for k in range(g * GROUP_BUCKETS, (g + 1) * GROUP_BUCKETS))
-                       for g in sorted({bucket // GROUP_BUCKETS for bucket in buckets})}
+        group_texts = {group: entries(group * GROUP_BUCKETS, (group + 1) * GROUP_BUCKETS)
+                       for group in sorted({bucket // GROUP_BUCKETS for bucket in buckets})}
         self.postings = postings_count
 
         def save() -> None:
@@ -374,8 +451,9 @@ class SearchData:
             for group, text in group_texts.items():
                 groups[group] = writer.group(group, text)
             arrays = {"keys": keys, "hashes": hashes, "characters": characters, "sizes": sizes}
-            writer.commit({**state.manifest, "postings": postings_count, "authors": authors, "starts": starts, "files": written,
-                           "groups": groups, "arrays": {name: writer.array(name, array, state) for name, array in arrays.items()}})
+            writer.commit({**state.manifest, "postings": postings_count, "authors": authors, "starts": starts,
+                           "files": outputs.fingerprints, "groups": groups,
+                           "arrays": {name: writer.array(name, array, state) for name, array in arrays.items()}})
             self.token = writer.token
 
         return files, save
@@ -383,6 +461,5 @@ class SearchData:
     @staticmethod
     def _names(articles: int, shards: int) -> list[str]:
         """Every search file of an edition of ``articles`` articles in ``shards`` shards, in the order they are made."""
-        return [*(f"{FOLDER}/texts/{n}.js" for n in range(-(-articles // TEXT_CHUNK))),
-                *(f"{FOLDER}/shards/{n}.js" for n in range(shards)),
-                *(f"{FOLDER}/authors/{letter}.js" for letter in string.ascii_lowercase), f"{FOLDER}/index.js"]
+        return [*map(text_file_name, range(-(-articles // TEXT_CHUNK))), *map(shard_file_name, range(shards)),
+                *map(author_file_name, string.ascii_lowercase), INDEX_FILE]

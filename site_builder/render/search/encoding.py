@@ -122,6 +122,12 @@ def postings(texts: list[str], present: np.ndarray | None = None) -> np.ndarray:
     return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
 
 
+def load_tables() -> None:
+    """Make the tables :func:`postings` uses now, so that worker processes forked after share them."""
+    fold_codes()
+    _ranks()
+
+
 @lru_cache(maxsize=1)
 def _ranks() -> np.ndarray:
     """Every indexed BMP character's place among them (fewer than 2**16), in code order, for radix sorts."""
