@@ -29,6 +29,9 @@ def die_with_parent() -> None:
     prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
     if prctl is not None:
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        os._exit(1)  # the parent died before the signal was asked for
 
 
 _function: Callable | None = None
@@ -124,6 +127,36 @@ def fork_shares(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
             connection.close()
 
 
+class Background:
+    """``function()`` run in a forked process while this one goes on; :meth:`result` waits for what it returns
+    (pickled back) and raises what it raised. Where processes cannot fork, :meth:`result` runs it here."""
+
+    def __init__(self, function: Callable[[], R]):
+        self._function = function
+        self._started = _start(_answer_once, function) if _can_fork() else None
+
+    def result(self) -> R:
+        if self._started is None:
+            return self._function()
+        connection, worker = self._started
+        try:
+            answer = connection.recv()
+        finally:
+            self.close()
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    def close(self) -> None:
+        """End the process, done or not (its answer is no longer wanted)."""
+        if self._started:
+            connection, worker = self._started
+            self._started = None
+            worker.terminate()
+            worker.join()
+            connection.close()
+
+
 def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
@@ -178,6 +211,12 @@ def _hold(values: list, connection) -> None:
     while (request := connection.recv()) is not None:
         function, args = request
         _answer(connection, lambda: _step(values, function, args))
+
+
+def _answer_once(function: Callable, connection) -> None:
+    """The process of a :class:`Background`."""
+    _in_worker()
+    _answer(connection, function)
 
 
 def _map_share(function: Callable, items: Sequence, connection) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from pathlib import Path
@@ -24,7 +25,7 @@ from site_builder.render.incremental import (
     PACKAGE, RACY, BuildState, blocks_folder, code_fingerprint, digest, inputs_fingerprint, standby_folder, state_path,
 )
 from site_builder.render.theme import theme_folders
-from site_builder.render.writer import Content, Job, check_output, write_site
+from site_builder.render.writer import Content, Job, check_output, output_lock, write_site
 
 if TYPE_CHECKING:
     from site_builder.render.site import Site
@@ -72,53 +73,68 @@ def build(
         return BuildReport(out, *counts, rendered=0)
     # Reading makes millions of objects that last the build, and no garbage: collections would only rescan them.
     gc.disable()
-    try:
-        state = state or BuildState.load(state_path(content, out, config_path))
-        if state.inputs == inputs and settled and state.renders.describes(out) and not sites:
-            return BuildReport(out, *state.counts, rendered=0)
-        with Progress("reading content") as reading:
-            store = blocks_folder(state.path) if state.path else None
-            # Parsed files, and what is worked out from them, depend on the seeds and on this code.
-            code = code_fingerprint()
-            context = digest(inputs_fingerprint([config.seeds], dt.date.min)[0], code)
-            state.files.start(context, reading.advance, store)
-            edition = load_edition(content, config, state.files)
-        extras = [(p.name, p.read_bytes()) for p in sorted(p for p in content.iterdir() if p.suffix != ".md") if p.is_file()]
-        with Progress("rendering pages") as rendering:
-            state.renders.start(out, digest(code, extras), rendering.advance)
-            templates = state.path.parent / "templates" if state.path else None
-            search = state.path.with_suffix(".search") if state.path else None
-            # The templates, Markdown and the search data: loaded only by a build with something to do.
-            from site_builder.render.site import script_sites
+    with ExitStack() as running:
+        try:
+            state = state or BuildState.load(state_path(content, out, config_path))
+            if state.inputs == inputs and settled and state.renders.describes(out) and not sites:
+                return BuildReport(out, *state.counts, rendered=0)
+            with Progress("reading content") as reading:
+                store = blocks_folder(state.path) if state.path else None
+                # Parsed files, and what is worked out from them, depend on the seeds and on this code.
+                code = code_fingerprint()
+                context = digest(inputs_fingerprint([config.seeds], dt.date.min)[0], code)
+                parsed = []
+                state.files.start(context, lambda: (parsed.append(1), reading.advance()), store)
+                edition = load_edition(content, config, state.files)
+            # A few files changed since the build of the current output: their search data is updated beside the
+            # pages, by processes that share the lock on the outputs, taken now.
+            aside = bool(state.path) and len(parsed) < PARALLEL and state.renders.describes(out)
+            lock = running.enter_context(output_lock(out)) if aside else None
+            extras = [(p.name, p.read_bytes()) for p in sorted(p for p in content.iterdir() if p.suffix != ".md") if p.is_file()]
+            with Progress("rendering pages") as rendering:
+                state.renders.start(out, digest(code, extras), rendering.advance)
+                templates = state.path.parent / "templates" if state.path else None
+                search = state.path.with_suffix(".search") if state.path else None
+                # The templates, Markdown and the search data: loaded only by a build with something to do.
+                from site_builder.render.site import script_sites
 
-            sites = script_sites(config, content, edition, today, state.renders, templates, search)
-            files: dict[str, Content] = {}
-            jobs: list[Job] = []
-            local_jobs: list[Job] = []
-            for site in sites:
-                outputs = site.outputs()
-                files.update(outputs.files)
-                jobs += outputs.jobs
-                local_jobs += outputs.local_jobs
-        # Collections while writing (here and in the forked workers) skip what is loaded and leave its memory shared.
-        gc.freeze()
-    finally:
-        gc.enable()
-    if state.path:
-        state.path.parent.mkdir(parents=True, exist_ok=True)
-        state.renders.trees.folder = standby_folder(state.path, out)
-    try:
-        with Progress("writing files") as writing:
-            # Workers pay for a large edition, even when only a few of its pages (the feed, the search data) change.
-            workers = processes() if len(edition.articles) >= PARALLEL else 1
-            names = write_site(out, files, jobs, writing.advance, workers, state.renders.trees, local_jobs)
-    finally:
-        # What this build loaded may be garbage for the next one (serve).
-        gc.unfreeze()
+                made = script_sites(config, content, edition, today, state.renders, templates, search)
+                running.callback(_stop, made)
+                for site in made if aside else []:
+                    site.search_aside()
+                files: dict[str, Content] = {}
+                jobs: list[Job] = []
+                local_jobs: list[Job] = []
+                for site in made:
+                    outputs = site.outputs()
+                    files.update(outputs.files)
+                    jobs += outputs.jobs
+                    local_jobs += outputs.local_jobs
+            # Collections while writing (here and in the forked workers) skip what is loaded and leave its memory shared.
+            gc.freeze()
+        finally:
+            gc.enable()
+        if state.path:
+            state.path.parent.mkdir(parents=True, exist_ok=True)
+            state.renders.trees.folder = standby_folder(state.path, out)
+        try:
+            with Progress("writing files") as writing:
+                # Workers pay for a large edition, even when only a few of its pages (the feed, the search data) change.
+                workers = processes() if len(edition.articles) >= PARALLEL else 1
+                names = write_site(out, files, jobs, writing.advance, workers, state.renders.trees, local_jobs, lock)
+        finally:
+            # What this build loaded may be garbage for the next one (serve).
+            gc.unfreeze()
     pages = sum(1 for name in names if name.endswith(".html"))
     state.files.prune()
     state.renders.finish(out)
     state.inputs, state.counts = inputs, (pages, len(names), len(edition.articles))
     if saved:
         state.save()
-    return BuildReport(out, pages, len(names), len(edition.articles), state.renders.rendered, sites)
+    return BuildReport(out, pages, len(names), len(edition.articles), state.renders.rendered, made)
+
+
+def _stop(sites: list[Site]) -> None:
+    """Stop the work the sites left running, if any (the build failed, or is done with it)."""
+    for site in sites:
+        site.close()

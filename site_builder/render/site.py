@@ -16,11 +16,11 @@ from jinja2 import (
 from site_builder.config import SiteConfig
 from site_builder.model import Article, Edition, Section
 from site_builder.model.regions import PROVINCES
+from site_builder.parallel import Background
 from site_builder.render.markdown import BodyRenderer
 from site_builder.render.pagekeys import digest
 from site_builder.render.scripts import Script, ScriptLoader, plain_script, site_scripts
 from site_builder.render.search import FOLDER as SEARCH
-from site_builder.render.search import SearchData
 from site_builder.render.theme import theme_folders
 from site_builder.render.views import (
     INDEX, ArticleView, Crumb, Page, absolute, article_json_ld, article_view, citation_items, relative,
@@ -29,6 +29,7 @@ from site_builder.render.writer import UNCHANGED, Content, Job
 
 if TYPE_CHECKING:
     from site_builder.render.incremental import RenderCache
+    from site_builder.render.search import SearchData
 
 
 STATIC = "static"
@@ -177,6 +178,7 @@ class Site:
         # Permalinks and JSON-LD addresses are in the script's folder.
         self.located = self.script.located(self.config)
         by_slug = {a.slug: a for a in self.edition.articles}
+        self._searching: Background | None = None
         self.views = ArticleViews(lambda slug: article_view(by_slug[slug], self.located, self.renderer, self.today), by_slug)
 
     def pages(self) -> list[Page]:
@@ -261,18 +263,43 @@ class Site:
                     files[f"{STATIC}/{path.relative_to(static).as_posix()}"] = path
         return outputs
 
+    def search_aside(self) -> None:
+        """Update the search data in a forked process while this one finds and renders the pages that changed:
+        after an edit, loading NumPy and indexing a block of articles again take about as long. The build must
+        hold the lock on its outputs already (the process shares it); the files are few, and come back whole."""
+
+        def update() -> tuple[list[tuple[str, bytes | None]], str]:
+            data = self._search_data()
+            return list(data.files(self.edition)), data.token
+
+        self._searching = Background(update)
+
     def _search(self) -> Iterator[tuple[str, Content]]:
         """The search files; those the state says did not change are those of the live output, which the state
         of the last finished build describes (:attr:`RenderCache.search_tokens`)."""
-        if not self.search_state:
-            yield from ((self.script.prefix + name, content) for name, content in SearchData(None).files(self.edition))
-            return
-        lang = self.script.lang
-        salt = digest(self.renders.salt, repr(self.config), lang)
-        data = SearchData(self.search_state, salt=salt, token=self.renders.search_tokens.get(lang, ""))
-        for name, content in data.files(self.edition):
+        if self._searching:
+            files, token = self._searching.result()
+        else:
+            data = self._search_data()
+            files = data.files(self.edition)
+        for name, content in files:
             yield self.script.prefix + name, UNCHANGED if content is None else content
-        self.renders.new_search_tokens[lang] = data.token
+        if self.search_state:
+            self.renders.new_search_tokens[self.script.lang] = token if self._searching else data.token
+
+    def _search_data(self) -> SearchData:
+        """The search data, kept up to date in the site's search state, if it has one."""
+        from site_builder.render.search import SearchData
+
+        if not self.search_state:
+            return SearchData(None)
+        salt = digest(self.renders.salt, repr(self.config), self.script.lang)
+        return SearchData(self.search_state, salt=salt, token=self.renders.search_tokens.get(self.script.lang, ""))
+
+    def close(self) -> None:
+        """Stop the search data's process, if the build ends without its files."""
+        if self._searching:
+            self._searching.close()
 
     def _render(self, name: str, template: Template, page: Page, stream: bool, extra: dict[str, Any]) -> Iterator[tuple[str, Content]]:
         context = {

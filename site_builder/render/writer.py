@@ -15,10 +15,10 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Callable, Iterable, Iterator, Union
+from typing import BinaryIO, Callable, ContextManager, Iterable, Iterator, Union
 
 from site_builder.exceptions import InputError, Problem
 from site_builder.parallel import die_with_parent
@@ -89,7 +89,7 @@ class Trees:
 
 def write_site(
     out: Path, files: dict[str, Content], jobs: list[Job] = (), on_file: Callable[[int], None] | None = None,
-    workers: int | None = None, trees: Trees | None = None, local_jobs: list[Job] = (),
+    workers: int | None = None, trees: Trees | None = None, local_jobs: list[Job] = (), lock: int | None = None,
 ) -> list[str]:
     """Write ``files`` and what ``jobs`` and ``local_jobs`` render as the new content of ``out``, then swap it in.
 
@@ -102,13 +102,13 @@ def write_site(
     data's state) stays for the next build, and their memory does not add to
     the workers' (at 10,000 articles the build's peak falls from ~460 to
     ~370 MB, for about two seconds more). ``trees`` (updated) lets the build update a
-    standby copy instead of making a new folder. Returns the site path of every file.
+    standby copy instead of making a new folder. ``lock``: the caller holds the lock of
+    :func:`output_lock` already. Returns the site path of every file.
     """
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
     trees = trees or Trees()
     trees.generation += 1
-    with _locked(out.parent) as lock:
+    with nullcontext(lock) if lock is not None else output_lock(out) as lock:
         _recover(out)
         standby = trees.folder if trees.folder and trees.live and _marked(trees.folder, trees.standby_marker) else None
         if trees.folder and not standby and trees.folder.exists():
@@ -352,6 +352,14 @@ def _stream(writing: _Writing, name: str, pieces: Iterator[str]) -> int:
     os.unlink(target)
     os.link(current, target)
     return writing.live.get(name, writing.generation)
+
+
+def output_lock(out: Path) -> ContextManager[int]:
+    """The lock a build holds while it writes ``out`` and what goes with it (the search state): a file
+    descriptor, which forked processes share."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return _locked(out.parent)
 
 
 @contextmanager
