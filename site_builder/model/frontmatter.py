@@ -42,6 +42,11 @@ class Document:
             self.known_lines = parsed[1] if parsed else {}
         return self.known_lines
 
+    def __reduce__(self) -> tuple:
+        # Made again by its constructor from its fields in order: the build cache loads a document for every
+        # content file, and this is faster than setting its attributes by name.
+        return Document, (self.file, self.meta, self.body, self.body_line, self.known_lines)
+
     def line(self, *keys: Any) -> int | None:
         """The line of a value, or of the nearest enclosing value that has one."""
         while keys and keys not in self.lines:

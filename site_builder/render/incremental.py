@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from site_builder.render.site import Site
     from site_builder.render.views import Page
 
-FORMAT = 13
+FORMAT = 14
 """Bumped when the cache's layout changes; an older cache is ignored."""
 
 T = TypeVar("T")
@@ -269,26 +269,25 @@ class ParseCache:
 
 
 def _shared_strings(entry: _Entry, strings: dict[str, str]) -> _Entry:
-    """``entry`` with each string of its file's names, places and citations replaced by the equal one in
-    ``strings`` (added if new): a shard pickles a string its entries repeat (an author, a cited title, a key of
-    the front matter) once, and loads it once."""
-    parsed = entry.parsed
-    document = parsed.document and dataclasses.replace(parsed.document, meta=_shared(parsed.document.meta, strings))
-    return entry._replace(parsed=parsed._replace(
-        document=document, source=_shared(parsed.source, strings), citations=_shared(parsed.citations, strings),
-        author_slugs=_shared(parsed.author_slugs, strings), stored=_shared(parsed.stored, strings),
-    ))
+    """``entry`` with each string of its parsed file and front matter replaced by the equal one in ``strings``
+    (added if new): a shard pickles a string its entries repeat (an author, a cited title, a key of the front
+    matter, a title both as written and as shown) once, and loads it once."""
+    parsed = ParsedFile._make(_shared(value, strings) for value in entry.parsed)
+    if parsed.document:
+        parsed = parsed._replace(document=dataclasses.replace(parsed.document, meta=_shared(parsed.document.meta, strings)))
+    return entry._replace(parsed=parsed)
 
 
 def _shared(value: T, strings: dict[str, str]) -> T:
     """``value`` (strings, numbers, and lists, tuples and dicts of them) with each string replaced by the equal
     one in ``strings``, added if new."""
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         return strings.setdefault(value, value)
-    if isinstance(value, dict):
+    if kind is list or kind is tuple:
+        return kind([_shared(item, strings) for item in value])
+    if kind is dict:
         return {_shared(key, strings): _shared(item, strings) for key, item in value.items()}
-    if type(value) in (list, tuple):
-        return type(value)(_shared(item, strings) for item in value)
     return value
 
 
