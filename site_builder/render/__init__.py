@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -90,7 +91,8 @@ def build(
             # pages, by processes that share the lock on the outputs, taken now.
             aside = bool(state.path) and len(parsed) < PARALLEL and state.renders.describes(out)
             lock = running.enter_context(output_lock(out)) if aside else None
-            extras = [(p.name, p.read_bytes()) for p in sorted(p for p in content.iterdir() if p.suffix != ".md") if p.is_file()]
+            # The content's other files (the topics): what every page may show.
+            extras = [(name, (content / name).read_bytes()) for name in sorted(_other_files(content))]
             with Progress("rendering pages") as rendering:
                 state.renders.start(out, digest(code, extras), rendering.advance)
                 templates = state.path.parent / "templates" if state.path else None
@@ -138,3 +140,9 @@ def _stop(sites: list[Site]) -> None:
     """Stop the work the sites left running, if any (the build failed, or is done with it)."""
     for site in sites:
         site.close()
+
+
+def _other_files(content: Path) -> list[str]:
+    """The names of the files in ``content`` that are not articles."""
+    with os.scandir(content) as entries:
+        return [entry.name for entry in entries if not entry.name.endswith(".md") and entry.is_file()]
