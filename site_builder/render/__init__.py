@@ -23,7 +23,7 @@ from site_builder.parallel import PARALLEL
 from site_builder.parallel import workers as processes
 from site_builder.progress import Progress
 from site_builder.render.incremental import (
-    PACKAGE, RACY, BuildState, blocks_folder, code_fingerprint, digest, inputs_fingerprint, standby_folder, state_path,
+    PACKAGE, RACY, BuildState, Stats, blocks_folder, code_fingerprint, digest, inputs_fingerprint, standby_folder, state_path,
 )
 from site_builder.render.theme import theme_folders
 from site_builder.render.writer import Content, Job, check_output, output_lock, write_site
@@ -67,7 +67,8 @@ def build(
     saved = state is None
     check_output(out, [content, config.seeds, config_path.parent])
     today = dt.date.today()
-    inputs, newest = inputs_fingerprint([config_path, content, *theme_folders(config), config.seeds, PACKAGE], today)
+    stats = Stats()
+    inputs, newest = inputs_fingerprint([config_path, content, *theme_folders(config), config.seeds, PACKAGE], today, stats)
     settled = time.time_ns() - newest > RACY
     # Nothing changed: the summary of the last build says so without reading the whole cache.
     if saved and settled and (counts := BuildState.unchanged(state_path(content, out, config_path), inputs, out)):
@@ -85,7 +86,7 @@ def build(
                 code = code_fingerprint()
                 context = digest(inputs_fingerprint([config.seeds], dt.date.min)[0], code)
                 parsed = []
-                state.files.start(context, lambda: (parsed.append(1), reading.advance()), store)
+                state.files.start(context, lambda: (parsed.append(1), reading.advance()), store, stats)
                 edition = load_edition(content, config, state.files)
             # A few files changed since the build of the current output: their search data is updated beside the
             # pages, by processes that share the lock on the outputs, taken now.

@@ -82,15 +82,28 @@ def _files(folder: str) -> list[os.DirEntry]:
     return found
 
 
-def inputs_fingerprint(paths: Iterable[Path], today: dt.date) -> tuple[str, int]:
-    """A fingerprint of every file below ``paths`` (by stat), and the newest mtime among them."""
-    stats: list[tuple[str, os.stat_result]] = []
+@dataclass
+class Stats:
+    """The stats of files a build took, by absolute path: each file's is taken once a build, by
+    :func:`inputs_fingerprint`, and used again by :meth:`ParseCache.get_all`."""
+
+    taken: int = field(default_factory=time.time_ns)
+    """When the first of them was taken (ns)."""
+    of: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+
+
+def inputs_fingerprint(paths: Iterable[Path], today: dt.date, stats: Stats | None = None) -> tuple[str, int]:
+    """A fingerprint of every file below ``paths`` (by stat), and the newest mtime among them; the stats go
+    into ``stats`` too."""
+    found: list[tuple[str, os.stat_result]] = []
     for top in paths:
         if top.is_dir():
-            stats += ((entry.path, entry.stat()) for entry in _files(str(top)))
+            found += ((entry.path, entry.stat()) for entry in _files(os.path.abspath(top)))
         elif top.exists():
-            stats.append((str(top), os.stat(top)))
-    entries = [(path, _identity(stat)) for path, stat in stats]
+            found.append((os.path.abspath(top), os.stat(top)))
+    entries = [(path, _identity(stat)) for path, stat in found]
+    if stats is not None:
+        stats.of.update(entries)
     return digest(FORMAT, today.isoformat(), entries), max((stat[0] for _, stat in entries), default=0)
 
 
@@ -127,18 +140,25 @@ class ParseCache:
     known: KnownSlugs = field(default_factory=KnownSlugs)
     """The slugs of the names and titles of every file parsed in this context, kept as files are parsed: not
     gathered again from thousands of entries by every build."""
+    stats: Stats | None = None
+    """Stats this build took already, for the next :meth:`get_all`."""
 
-    def start(self, context: str, on_parse: Callable[[], None] | None = None, store: Path | None = None) -> None:
+    def start(
+        self, context: str, on_parse: Callable[[], None] | None = None, store: Path | None = None, stats: Stats | None = None
+    ) -> None:
+        """Begin a build in ``context``; ``stats``: those it took of the files since it began."""
         if context != self.context or store != self.store:
             self.entries.clear()
             self.memos.clear()
             self.known = KnownSlugs()
             self.dirty = set(range(SHARDS))
-        self.context, self.seen, self.on_parse, self.store = context, set(), on_parse, store
+        self.context, self.seen, self.on_parse, self.store, self.stats = context, set(), on_parse, store, stats
 
     def get_all(self, folder: Path, names: list[str], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
         """Each file of ``folder`` parsed, the ones that changed parsed again, side by side in worker processes."""
-        now = time.time_ns()
+        # A file is checked when its stat was taken: with the build's own stats, when it began taking them.
+        now = self.stats.taken if self.stats else time.time_ns()
+        taken, self.stats = self.stats.of if self.stats else {}, None
         found: list[ParsedFile | None] = []
         stale: list[tuple[int, str, tuple[int, int, int], str]] = []
         # Keyed by absolute path: the folder's worked out once, not each file's.
@@ -146,7 +166,7 @@ class ParseCache:
         keys = [prefix + name for name in names]
         self.seen.update(keys)
         for index, key in enumerate(keys):
-            stat = _stat(key)
+            stat = taken.get(key) or _stat(key)
             entry = self.entries.get(key)
             if entry is not None and entry.stat == stat and entry.checked - stat[0] > RACY:
                 found.append(entry.parsed)
