@@ -179,6 +179,8 @@ class Article:
     """Sharing authors or topics, best first (set by the loader)."""
     digest: str = ""
     """Fingerprint of the article's file and OCR source lines: equal digests, equal articles."""
+    listing: str = ""
+    """Fingerprint of what its file gives the pages that list the article: all but the body's text."""
     chars: int = 0
     """Characters of the body that take reading time (:func:`measure_body`)."""
     opening: str = ""

@@ -23,7 +23,7 @@ from site_builder.model.edition import Article, Author, Body, Citation, CitedDoc
 from site_builder.model.frontmatter import Document, parse_yaml, read_document
 from site_builder.model.regions import find_province
 from site_builder.model.source import SeedFolder, Source, SourceLines, align
-from site_builder.model.text import DOCUMENT_KINDS, cited_titles, document_kind, plain
+from site_builder.model.text import DOCUMENT_KINDS, cited_titles, document_kind, minutes, plain
 from site_builder.parallel import fork_map
 from site_builder.slugs import person_slug, slugify, unique
 
@@ -99,6 +99,9 @@ class ParsedFile(NamedTuple):
     a province's name."""
     slug_ok: bool = False
     """Whether the slug is well formed (:data:`SLUG`)."""
+    listing: str = ""
+    """Fingerprint of all the file gives besides the body's text (its front matter, where it was printed, what
+    it cites where, its opening and reading time): what pages listing the article may show of it."""
 
     def __reduce__(self) -> tuple:
         # Made by the tuple's own constructor, not by the named tuple's (a Python function).
@@ -187,13 +190,16 @@ def parse_file(path: Path, seeds: SeedFolder, known: KnownSlugs | None = None) -
     document = dataclasses.replace(document, body="")
     names = [_name(written) for written in meta["authors"]]
     chars, opening = measure_body(blocks)
+    spans = source and (_span(source.text), source.abstract and _span(source.abstract))
+    cited = [(anchor, title) for anchor, title, _ in citations]
+    listing = hashlib.sha1(repr((meta, spans, cited, opening, minutes(chars))).encode()).hexdigest()
     return ParsedFile(
-        document, problems, blocks, source and (_span(source.text), source.abstract and _span(source.abstract)), digest,
+        document, problems, blocks, spans, digest,
         links=internal_links(blocks), citations=citations, author_slugs=[known.author(name) for name in names],
         chars=chars, opening=opening, anchors=Anchors.of(blocks, abstract=bool(abstract)),
         has_markup=any(MARKUP_START in b.text for b in blocks), title=" ".join((meta.get("title") or "").split()),
         abstract=abstract, author_note=(meta.get("author_note") or "").strip(), names=names,
-        province=_province(meta.get("region") or ""), slug_ok=bool(SLUG.match(meta["slug"])),
+        province=_province(meta.get("region") or ""), slug_ok=bool(SLUG.match(meta["slug"])), listing=listing,
     )
 
 
@@ -266,6 +272,7 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
                 has_markup=parsed.has_markup,
                 source=parsed.source and _source_lines(parsed.source, seeds),
                 digest=parsed.digest,
+                listing=parsed.listing,
                 chars=parsed.chars,
                 opening=parsed.opening,
             )

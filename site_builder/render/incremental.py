@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from site_builder.render.site import Site
     from site_builder.render.views import Page
 
-FORMAT = 14
+FORMAT = 16
 """Bumped when the cache's layout changes; an older cache is ignored."""
 
 T = TypeVar("T")
@@ -327,13 +327,13 @@ def shard(key: str) -> int:
 class RenderCache:
     """The key of every output of the last build; :meth:`reuse` says whether a page can be taken over."""
 
-    keys: dict[str, bytes] = field(default_factory=dict)
-    """Output path → key, as written by the last build."""
+    keys: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    """Output path → keys (:meth:`SiteKeys.coarse`, :meth:`SiteKeys.page`), as written by the last build."""
     marker: tuple[int, int, int] | None = None
     """Stat of the output's marker file after the last build: the output this cache describes."""
     out: Path | None = None
     salt: str = ""
-    new_keys: dict[str, bytes] = field(default_factory=dict)
+    new_keys: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     rendered: int = 0
     on_page: Callable[[], None] | None = None
     trees: Trees = field(default_factory=Trees)
@@ -341,6 +341,8 @@ class RenderCache:
     search_tokens: dict[str, str] = field(default_factory=dict)
     """Script → the token of the search state that describes the output's search files."""
     new_search_tokens: dict[str, str] = field(default_factory=dict)
+    listings: dict[str, tuple[str, dict[str, bytes]]] = field(default_factory=dict)
+    """Script prefix → the shape of the site's articles and their listed keys (:class:`SiteKeys`)."""
     _sites: dict[int, SiteKeys] = field(default_factory=dict)
 
     def describes(self, out: Path) -> bool:
@@ -361,10 +363,13 @@ class RenderCache:
             self.on_page()
         keys = self._sites.get(id(site))
         if keys is None:
-            keys = self._sites[id(site)] = SiteKeys(site, self.salt)
+            keys = self._sites[id(site)] = SiteKeys(site, self.salt, self.listings)
         name = site.script.prefix + page.path
-        key = self.new_keys[name] = keys.page(page)
-        if self.keys.get(name) == key and os.path.isfile(f"{self.out}/{name}"):
+        old = self.keys.get(name)
+        coarse = keys.coarse(page)
+        # Nothing the page shows changed: its finer key neither.
+        key = self.new_keys[name] = old if old and old[0] == coarse else (coarse, keys.page(page))
+        if old and old[1] == key[1] and os.path.isfile(f"{self.out}/{name}"):
             return True
         self.rendered += 1
         return False

@@ -35,7 +35,9 @@ def _key(*parts: object) -> bytes:
 class SiteKeys:
     """The keys of one site's pages: each a hash of the whole site's settings and of what the page shows."""
 
-    def __init__(self, site: Site, salt: str):
+    def __init__(self, site: Site, salt: str, remembered: dict[str, tuple[str, dict[str, bytes]]] | None = None):
+        """``remembered``: the listed keys of the last build's sites, by script prefix: (shape, keys by slug);
+        this site's are put there for the next."""
         from site_builder.render.theme import theme_folders
 
         edition = site.edition
@@ -46,23 +48,39 @@ class SiteKeys:
         regions = [(r.slug, len(r.articles)) for r in edition.regions]
         topics = [(t.key, t.name, t.description, t.keywords) for t in edition.topics]
         self.common = digest(salt, repr(site.config), site.script.prefix, site.today.isoformat(), templates, regions, topics, len(edition.articles))
-        self.sections = {id(a): s.anchor for s in edition.sections for a in s.articles}
-        self.listed_keys: dict[int, bytes] = {}
-        # The index of cited documents shows which paragraph of each article cites each document (by repr: the
-        # anchors, parsed in different builds, are shared in some and not in others).
-        citations = digest([(d.slug, d.kind, [(c.article.slug, c.anchor) for c in d.citations]) for d in edition.documents])
-        self.everything = _key(self.common, [self.listed(a) for a in edition.articles], citations)
+        # How every article is listed follows from what each file gives the lists (Article.listing), the
+        # configuration, the topics and this code (the salt): as long as none of them changes, the listed keys
+        # of the last build hold, and a body's correction costs no work for the other 10,000 articles.
+        self.shape = digest(salt, repr(site.config), site.script.prefix, topics, [(a.file, a.listing) for a in edition.articles])
+        known = (remembered or {}).get(site.script.prefix)
+        self.listed_keys: dict[str, bytes] = known[1] if known and known[0] == self.shape else {}
+        if remembered is not None:
+            remembered[site.script.prefix] = (self.shape, self.listed_keys)
+        self._edition = edition
+        self._sections: dict[int, str] | None = None
+        self.everything = _key(self.common, self.shape)
 
     def listed(self, a: Article) -> bytes:
         """What a page showing an article among others may show of it: everything but its body."""
-        if id(a) not in self.listed_keys:
-            self.listed_keys[id(a)] = _key(
-                a.title, a.slug, a.position, a.page, a.lang, a.column, a.series, self.sections.get(id(a)),
+        key = self.listed_keys.get(a.slug)
+        if key is None:
+            if self._sections is None:
+                self._sections = {id(x): s.anchor for s in self._edition.sections for x in s.articles}
+            key = self.listed_keys[a.slug] = _key(
+                a.title, a.slug, a.position, a.page, a.lang, a.column, a.series, self._sections.get(id(a)),
                 a.previous and a.previous.slug, a.next and a.next.slug,
                 [(x.name, x.slug) for x in a.authors], a.region and (a.region.slug, a.region.full_name),
                 [t.key for t in a.topics], [(d.title, d.slug) for d in a.documents], a.description, a.reading_minutes, a.author_note,
             )
-        return self.listed_keys[id(a)]
+        return key
+
+    def coarse(self, page: Page) -> bytes:
+        """A key for as long as the articles' listings stay as they are (:attr:`shape`): with them, the page's
+        path and template and the files of the articles it shows in full tell all it shows. Cheap: after a
+        body's correction, it finds the pages to render without the keys of 10,000 pages (:meth:`page`)."""
+        context = page.context
+        full = [context["article"].digest] if "article" in context else [x.digest for x in context.get("entries", ())]
+        return _key(self.common, self.shape, page.path, page.template, full)
 
     def page(self, page: Page) -> bytes:
         """A page of one article shows it in full and others listed; a page of an author, topic or region lists
