@@ -7,6 +7,12 @@ topic or a region, its neighbours' and related articles' pages, the index of
 cited documents: its names, places and links in the edition, its description
 and length, not its body. Correcting a sentence in the middle of an article
 then renders its page and the feed again, not the pages listing all of them.
+
+Working out 10,000 such keys takes longer than the edit's whole rebuild may,
+so each page has a coarse key too: the *shape* of the listings (every file's
+:attr:`~site_builder.model.Article.listing`, the configuration, the topics) and
+the files the page shows in full. While the shape holds, a page whose coarse
+key is unchanged keeps its finer key, and the listed keys are the last build's.
 """
 
 from __future__ import annotations
