@@ -14,7 +14,7 @@ from jinja2 import (
 )
 
 from site_builder.config import SiteConfig
-from site_builder.model import Article, Edition, Section
+from site_builder.model import Article, Author, Edition, Section
 from site_builder.model.regions import PROVINCES
 from site_builder.parallel import Background
 from site_builder.render.markdown import BodyRenderer
@@ -179,6 +179,8 @@ class Site:
         self.located = self.script.located(self.config)
         by_slug = {a.slug: a for a in self.edition.articles}
         self._searching: Background | None = None
+        self._section_crumbs: dict[str, list[Crumb]] = {}
+        """The first crumbs of the pages of a section's articles, by the section's anchor."""
         self.views = ArticleViews(lambda slug: article_view(by_slug[slug], self.located, self.renderer, self.today), by_slug)
 
     def pages(self) -> list[Page]:
@@ -197,9 +199,8 @@ class Site:
         sections = {id(a): s for s in e.sections for a in s.articles}
         pages += [self.article_page(article, sections[id(article)]) for article in e.articles]
         for author in e.authors:
-            titles = "、".join(f"《{a.display_title}》" for a in author.articles)
             pages.append(
-                Page(author.url, "author.html", author.name, t("{name}的文章：{titles}").format(name=author.name, titles=titles), "authors",
+                Page(author.url, "author.html", author.name, partial(self._author_summary, author), "authors",
                      [home, Crumb(t("作者"), "authors/index.html"), Crumb(author.name)], "profile", context={"author": author})
             )
         for topic in e.topics:
@@ -214,11 +215,18 @@ class Site:
             )
         return pages
 
+    def _author_summary(self, author: Author) -> str:
+        titles = "、".join(f"《{a.display_title}》" for a in author.articles)
+        return self.script.transcriber.text("{name}的文章：{titles}").format(name=author.name, titles=titles)
+
     def article_page(self, article: Article, section: Section, view: ArticleView | None = None) -> Page:
         """The page of ``article``, with ``view``, or else the site's view of it, made when the page is rendered."""
-        t = self.script.transcriber.text
-        crumbs = [Crumb(t("首页"), INDEX), Crumb(" · ".join(filter(None, [section.column, section.series])) or t("目录"), f"{INDEX}#{section.anchor}"),
-                  Crumb(article.display_title)]
+        if section.anchor not in self._section_crumbs:
+            t = self.script.transcriber.text
+            self._section_crumbs[section.anchor] = [
+                Crumb(t("首页"), INDEX), Crumb(" · ".join(filter(None, [section.column, section.series])) or t("目录"), f"{INDEX}#{section.anchor}"),
+            ]
+        crumbs = [*self._section_crumbs[section.anchor], Crumb(article.display_title)]
         return Page(article.url, "article.html", article.display_title, partial(getattr, article, "description"), "articles", crumbs,
                     "article", lambda: article_json_ld(view or self.views[article.slug], self.located),
                     {"article": article, "section": section, **({"view": view} if view else {})})
