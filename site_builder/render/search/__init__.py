@@ -36,7 +36,17 @@ re-indexing of its block of articles, not of the edition. :mod:`.encoding` is
 the format.
 """
 
-from site_builder.render.search.data import SearchData, SearchIndex, build_index
-from site_builder.render.search.encoding import FOLDER
+import importlib
+from typing import Any
+
+FOLDER = "search"
+"""Where the search files are, below a site's root."""
 
 __all__ = ["FOLDER", "SearchData", "SearchIndex", "build_index"]
+
+
+def __getattr__(name: str) -> Any:
+    # The data needs NumPy, which a build whose search data is updated in another process need not load.
+    if name in __all__:
+        return getattr(importlib.import_module("site_builder.render.search.data"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

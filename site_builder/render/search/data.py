@@ -28,9 +28,9 @@ import numpy as np
 
 from site_builder.model import Article, Edition
 from site_builder.parallel import PARALLEL, workers
+from site_builder.render.search import FOLDER
 from site_builder.render.search.encoding import (
     BUCKETS,
-    FOLDER,
     SHARD_BYTES,
     TEXT_CHUNK,
     author_entry,

@@ -14,8 +14,6 @@ from site_builder.model import Article, Author
 from site_builder.model.text import plain
 from site_builder.slugs import name_syllables
 
-FOLDER = "search"
-
 BUCKETS = 4096
 """Hash buckets of bigrams; shards are runs of consecutive buckets (the browser computes the same hash)."""
 
