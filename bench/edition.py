@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import yaml
 
@@ -137,11 +137,14 @@ def generate(articles: int) -> Iterator[Article]:
         )
 
 
-def make_edition(folder: Path, articles: int, scripts: tuple[str, ...] = ("zh-Hans",)) -> Path:
+def make_edition(
+    folder: Path, articles: int, scripts: tuple[str, ...] = ("zh-Hans",), generated: Iterable[Article] | None = None,
+) -> Path:
     """Write ``folder``/content (``articles`` files and topics.yml) and ``folder``/site.yml; return ``folder``.
 
     The site is built in ``scripts`` only: one script by default, like the
-    other generators it is compared with.
+    other generators it is compared with. ``generated``: the articles, if
+    :func:`generate` made them already.
     """
     content = folder / "content"
     content.mkdir(parents=True)
@@ -149,6 +152,6 @@ def make_edition(folder: Path, articles: int, scripts: tuple[str, ...] = ("zh-Ha
     config = yaml.safe_load((ROOT / "site.yml").read_text("utf-8"))
     config.update(seeds=str(ROOT / "seeds"), scripts=list(scripts))
     (folder / "site.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
-    for article in generate(articles):
+    for article in generated or generate(articles):
         (content / f"{article.slug}.md").write_text(article.markdown(), "utf-8")
     return folder

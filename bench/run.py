@@ -269,7 +269,7 @@ def main() -> None:
         articles = list(generate(args.articles))
         slug = articles[len(articles) // 2].slug
         bench = Bench(runs, slug)
-        project = make_edition(work / "site-builder", args.articles, scripts)
+        project = make_edition(work / "site-builder", args.articles, scripts, articles)
         bench.attempt("site-builder", "build", bench.site_builder, project)
         if not args.skip_serve:
             bench.attempt("site-builder", "serve", bench.serve, "site-builder", measure.site_builder("serve"), project,
