@@ -3,34 +3,41 @@
 Usage: .venv/bin/python bench/search.py [--articles 10000] [--repeat 5]
 
 The edition is made by ``bench/edition.py`` (the 24 articles copied over and
-over). Its search index is built as ``build`` builds it and put in place of the
-index of a site built from content/, so the search page is the real one; then
-each query runs in headless Chromium from disk (file://), first on a fresh
-page (loading every file it needs but the table the page loads at once) and
-again on the same page. Bytes are those
-of the search files the page loaded for that query. The index's build is
-timed in CPU seconds (the load of other processes stretches only the wall
-time, printed beside it), with the growth of the peak memory it causes, and
-so is its update after one paragraph of one article changed, with the size of
-the state the build keeps for it.
+over) and built, so that it is read as a build reads it (the articles' text
+stays in the build cache). Its search index is built as ``build`` builds it
+and put in place of the index of a site built from content/, so the search
+page is the real one; then each query runs in headless Chromium from disk
+(file://), first on a fresh page (loading every file it needs but the table
+the page loads at once) and again on the same page. Bytes are those of the
+search files the page loaded for that query. The index's build is timed in
+CPU seconds, its worker processes' included (the load of other processes
+stretches only the wall time, printed beside it), with the growth of the
+peak memory of the process and its workers, and so is its update after one
+paragraph of one article changed, with the size of the state the build
+keeps for it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from edition import ROOT, make_edition
+from measure import SAMPLE_EVERY, tree
 
-from site_builder.config import load_config
-from site_builder.model import load_edition
+from site_builder.model import Edition
 from site_builder.render import build
 from site_builder.render.incremental import BuildState
 from site_builder.render.search import FOLDER, SearchData
@@ -69,6 +76,55 @@ def measure(site: Path, repeat: int) -> list[tuple[str, int, int, float, float, 
     return rows
 
 
+def proportional_set() -> int:
+    """Bytes of memory of this process and its workers: the sum of their proportional sets (shared pages count once)."""
+    total = 0
+    for pid in tree(os.getpid()):
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue  # a worker that ended
+        total += int(next(line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:"))) * 1024
+    return total
+
+
+@dataclass
+class Peak:
+    grown_mb: float = 0.0
+    """The peak memory of this process and its workers, above what it was before."""
+    cpu: float = 0.0
+    """CPU seconds the sampling took, to leave out of the measure."""
+
+
+@contextmanager
+def tree_peak() -> Iterator[Peak]:
+    """The peak memory of this process and its workers while inside (sampled, less often than reading it costs)."""
+    before = proportional_set()
+    peak, done = Peak(), threading.Event()
+
+    def sample() -> None:
+        pause = SAMPLE_EVERY
+        while not done.wait(pause):
+            begun, cpu = time.perf_counter(), time.thread_time()
+            peak.grown_mb = max(peak.grown_mb, (proportional_set() - before) / 1e6)
+            peak.cpu += time.thread_time() - cpu
+            pause = max(SAMPLE_EVERY, 10 * (time.perf_counter() - begun))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        sampler.join()
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of the workers it has waited for."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 class SiteWriter:
     """Writes search files in place of the site's own, but those unchanged; counts the CPU time it takes (not the index's)."""
 
@@ -87,6 +143,11 @@ class SiteWriter:
         return len(text)
 
 
+def built_edition(project: Path) -> Edition:
+    """The edition of ``project`` as its build reads it: the bodies stay in the build cache, read when indexed."""
+    return build(project / "content", project / "public", project / "site.yml", sites=True).sites[0].edition
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -97,32 +158,31 @@ def main() -> None:
     try:
         project = make_edition(work / "edition", args.articles)
         start = time.perf_counter()
-        edition = load_edition(project / "content", load_config(project / "site.yml"))
+        edition = built_edition(project)
         loaded = time.perf_counter() - start
         site = work / "site"
         build(ROOT / "content", site, ROOT / "site.yml", BuildState())
         shutil.rmtree(site / FOLDER / "shards")
         shutil.rmtree(site / FOLDER / "texts")
         write = SiteWriter(site)
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         state = work / "state"
         data = SearchData(state)
-        start, cpu = time.perf_counter(), time.process_time()
-        files = {name: write(name, text) for name, text in data.files(edition)}
-        indexed, cpu = time.perf_counter() - start, time.process_time() - cpu - write.cpu
-        # ru_maxrss is in kB on Linux; the edition is loaded before, so the growth is the index's own.
-        grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+        # The edition is loaded before, so the growth is the index's own.
+        with tree_peak() as peak:
+            start, cpu = time.perf_counter(), cpu_seconds()
+            files = {name: write(name, text) for name, text in data.files(edition)}
+            indexed, cpu = time.perf_counter() - start, cpu_seconds() - cpu - write.cpu - peak.cpu
         kept = sum(path.stat().st_size for path in state.iterdir())
-        print(f"{len(edition.articles)} articles, {len(edition.authors)} authors: content read in {loaded:.1f} s, "
-              f"index built in {cpu:.2f} s CPU ({indexed:.2f} s wall), peak memory +{grown:.0f} MB, "
+        print(f"{len(edition.articles)} articles, {len(edition.authors)} authors: site built in {loaded:.1f} s, "
+              f"index built in {cpu:.2f} s CPU ({indexed:.2f} s wall), peak memory +{peak.grown_mb:.0f} MB, "
               f"{data.postings:,} postings; state kept {kept / 1e6:.1f} MB")
-        # An editor's correction: the article's file changed, the edition read again (not timed).
+        # An editor's correction: the article's file changed, the site built again (not timed).
         path = edition.articles[len(edition.articles) // 2].path
         path.write_text(path.read_text("utf-8").replace("\n\n", "\n\n人大代表密切联系群众。", 1), "utf-8")
-        edition = load_edition(project / "content", load_config(project / "site.yml"))
-        cpu, write.cpu = time.process_time(), 0.0
+        edition = built_edition(project)
+        cpu, write.cpu = cpu_seconds(), 0.0
         changed = [name for name, text in SearchData(state).files(edition) if write(name, text)]
-        print(f"one paragraph edited: index updated in {time.process_time() - cpu - write.cpu:.2f} s CPU, "
+        print(f"one paragraph edited: index updated in {cpu_seconds() - cpu - write.cpu:.2f} s CPU, "
               f"{len(changed)} files rewritten: {', '.join(sorted(changed))}")
         sizes: dict[str, list[int]] = {}
         for name, size in files.items():
