@@ -27,7 +27,7 @@ from site_builder.render.search.encoding import (
     segments,
     translation,
 )
-from site_builder.render.search.forked import ForkStream
+from site_builder.parallel import ForkStream
 
 CALL = re.compile(r"^(__search\w+)\((.*)\);\n$", re.DOTALL)
 """A search file's one function call: ``__searchShard(0,{...});``."""

@@ -71,7 +71,7 @@ def build(
     inputs, newest = inputs_fingerprint([config_path, content, *theme_folders(config), config.seeds, PACKAGE], today, stats)
     settled = time.time_ns() - newest > RACY
     # Nothing changed: the summary of the last build says so without reading the whole cache.
-    if saved and settled and (counts := BuildState.unchanged(state_path(content, out, config_path), inputs, out)):
+    if saved and settled and not sites and (counts := BuildState.unchanged(state_path(content, out, config_path), inputs, out)):
         return BuildReport(out, *counts, rendered=0)
     # Reading makes millions of objects that last the build, and no garbage: collections would only rescan them.
     gc.disable()

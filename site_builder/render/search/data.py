@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from site_builder.model import Article, Edition
-from site_builder.parallel import PARALLEL, workers
+from site_builder.parallel import PARALLEL, ForkStream, workers
 from site_builder.render.search import FOLDER
 from site_builder.render.search.encoding import (
     BUCKETS,
@@ -45,7 +45,6 @@ from site_builder.render.search.encoding import (
     shard_end,
     shard_starts,
 )
-from site_builder.render.search.forked import ForkStream
 from site_builder.render.search.state import StaleState, State, StateWriter, digest, load_state
 
 BLOCK_ARTICLES = 64
