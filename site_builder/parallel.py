@@ -140,18 +140,26 @@ def fork_shares(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
 
 class Background:
     """``function()`` run in a forked process while this one goes on; :meth:`result` waits for what it returns
-    (pickled back) and raises what it raised. Where processes cannot fork, :meth:`result` runs it here."""
+    (pickled back) and raises what it raised. Where processes cannot fork, or the system refuses one more,
+    :meth:`result` runs it here. The process is no daemon: the work may start processes of its own."""
 
     def __init__(self, function: Callable[[], R]):
         self._function = function
-        self._started = _start(_answer_once, function) if _can_fork() else None
+        self._started = None
+        if _can_fork():
+            try:
+                self._started = _start(_answer_once, function, daemon=False)
+            except OSError:
+                pass  # done here, when asked for
 
     def result(self) -> R:
         if self._started is None:
             return self._function()
-        connection, worker = self._started
+        connection, _ = self._started
         try:
             answer = connection.recv()
+        except EOFError:
+            raise RuntimeError("the process working in the background ended without an answer (killed?)") from None
         finally:
             self.close()
         if isinstance(answer, BaseException):
@@ -172,11 +180,11 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _start(target: Callable, *args) -> tuple:
+def _start(target: Callable, *args, daemon: bool = True) -> tuple:
     """Fork a worker that runs ``target(*args, connection)``; return this end of the connection and the worker."""
     context = multiprocessing.get_context("fork")
     here, there = context.Pipe()
-    worker = context.Process(target=target, args=(*args, there), daemon=True)
+    worker = context.Process(target=target, args=(*args, there), daemon=daemon)
     worker.start()
     there.close()
     return here, worker

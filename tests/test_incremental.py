@@ -15,16 +15,17 @@ import pytest
 from sitekit import ROOT
 
 from site_builder.render import build
+from site_builder.render.search import data as search_data
 from site_builder.render.incremental import BuildState, state_path
 
 ARTICLES = 8
 
 
-def small_project(folder: Path) -> Path:
-    """Eight articles of the real edition, the real configuration (both scripts) and a theme folder of its own."""
+def small_project(folder: Path, articles: int = ARTICLES) -> Path:
+    """``articles`` articles of the real edition, the real configuration (both scripts) and a theme folder of its own."""
     content = folder / "content"
     content.mkdir(parents=True)
-    for path in sorted((ROOT / "content").glob("*.md"))[:ARTICLES]:
+    for path in sorted((ROOT / "content").glob("*.md"))[:articles]:
         shutil.copyfile(path, content / path.name)
     shutil.copyfile(ROOT / "content" / "topics.yml", content / "topics.yml")
     (folder / "theme" / "templates").mkdir(parents=True)
@@ -73,6 +74,9 @@ def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
         "a late paragraph corrected": lambda: edit(one, last_sentence(one), "（订正）" + last_sentence(one)),
         "a document cited": lambda: edit(one, last_sentence(one), "依照《中华人民共和国立法法》" + last_sentence(one)),
         "an abstract corrected": lambda: edit(three, "abstract: ", "abstract: 订正"),
+        # The Traditional text keeps every author's name as written (于立新, not 於立新), in every article.
+        "a name in a text": lambda: edit(articles[0], last_sentence(articles[0]), "于立新同志说，" + last_sentence(articles[0])),
+        "the name an author's": lambda: edit(articles[4], "authors:\n- ", "authors:\n- 于立新\n- "),
         "a title corrected": lambda: edit(two, "title: ", "title: 新"),
         "a paragraph split": lambda: edit(one, "，", "。\n\n", ),
         "topics changed": lambda: edit(three, "topics:\n", "topics:\n- elections\n"),
@@ -97,6 +101,20 @@ def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
             for page in ("index.html", "documents/index.html", "authors/index.html"):
                 assert (project / "public" / page).stat().st_ino == inodes[page], page
         inodes = {p.relative_to(project / "public").as_posix(): p.stat().st_ino for p in (project / "public").rglob("*.html")}
+
+
+def test_search_data_made_whole_beside_the_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # After an edit the search data is updated by a process of its own while the pages are rendered; with its
+    # state gone, that process makes it whole, in blocks shared out to workers of its own.
+    monkeypatch.setattr(search_data, "PARALLEL", 2)
+    monkeypatch.setattr(search_data, "BLOCK_ARTICLES", 8)
+    project = small_project(tmp_path, articles=24)
+    build_here(project)
+    for state in (project / ".cache" / "site-builder").glob("*.search"):
+        shutil.rmtree(state)
+    edit(sorted((project / "content").glob("*.md"))[3], "。\n", "。（订正）\n")
+    build_here(project)
+    assert tree(project / "public") == clean_tree(project)
 
 
 def test_rebuild_without_changes_does_nothing(tmp_path: Path) -> None:

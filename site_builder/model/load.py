@@ -101,7 +101,7 @@ class ParsedFile(NamedTuple):
     """Whether the slug is well formed (:data:`SLUG`)."""
     listing: str = ""
     """Fingerprint of all the file gives besides the body's text (its front matter, where it was printed, what
-    it cites where, its opening and reading time): what pages listing the article may show of it."""
+    it cites where, its opening if it has no abstract, its reading time): what pages listing it may show of it."""
 
     def __reduce__(self) -> tuple:
         # Made by the tuple's own constructor, not by the named tuple's (a Python function).
@@ -192,7 +192,8 @@ def parse_file(path: Path, seeds: SeedFolder, known: KnownSlugs | None = None) -
     chars, opening = measure_body(blocks)
     spans = source and (_span(source.text), source.abstract and _span(source.abstract))
     cited = [(anchor, title) for anchor, title, _ in citations]
-    listing = hashlib.sha1(repr((meta, spans, cited, opening, minutes(chars))).encode()).hexdigest()
+    # The opening stands for the abstract in lists, when there is none.
+    listing = hashlib.sha1(repr((meta, spans, cited, "" if abstract else opening, minutes(chars))).encode()).hexdigest()
     return ParsedFile(
         document, problems, blocks, spans, digest,
         links=internal_links(blocks), citations=citations, author_slugs=[known.author(name) for name in names],

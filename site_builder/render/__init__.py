@@ -1,9 +1,11 @@
-"""Edition → public/: Jinja templates of the theme, rendered in memory, then written in one swap.
+"""Edition → public/: Jinja templates of the theme, rendered into a new folder, which is then swapped in whole.
 
-``build`` gathers and checks everything first (configuration, content, every
-page rendered), and only then writes. Any problem stops it before the output
-folder is touched. The build cache (:mod:`site_builder.render.incremental`)
-spares it the files and pages that did not change.
+``build`` reads and checks the configuration and every content file first:
+any problem stops it before the output folder is touched. It then works out
+which pages to render (the build cache, :mod:`site_builder.render.incremental`,
+spares it the files and pages that did not change), renders them straight
+into the new folder (in worker processes for a large edition), and swaps the
+folder in. A page that fails to render leaves the old output as it was.
 """
 
 from __future__ import annotations

@@ -53,11 +53,19 @@ class SiteKeys:
         ]
         regions = [(r.slug, len(r.articles)) for r in edition.regions]
         topics = [(t.key, t.name, t.description, t.keywords) for t in edition.topics]
-        self.common = digest(salt, repr(site.config), site.script.prefix, site.today.isoformat(), templates, regions, topics, len(edition.articles))
+        # A script other than the content's converts every text protecting the names of all the authors.
+        names = site.script.transcriber.names
+        self.common = digest(
+            salt, repr(site.config), site.script.prefix, site.today.isoformat(), templates, regions, topics, names, len(edition.articles),
+        )
         # How every article is listed follows from what each file gives the lists (Article.listing), the
         # configuration, the topics and this code (the salt): as long as none of them changes, the listed keys
-        # of the last build hold, and a body's correction costs no work for the other 10,000 articles.
-        self.shape = digest(salt, repr(site.config), site.script.prefix, topics, [(a.file, a.listing) for a in edition.articles])
+        # of the last build hold, and a body's correction costs no work for the other 10,000 articles. Converted
+        # (to another script, or resolving the editors' markup), a body may show another opening or length.
+        converted = [(a.description, a.reading_minutes) for a in edition.articles] if edition is not site.source_edition else []
+        self.shape = digest(
+            salt, repr(site.config), site.script.prefix, topics, names, [(a.file, a.listing) for a in edition.articles], converted,
+        )
         known = (remembered or {}).get(site.script.prefix)
         self.listed_keys: dict[str, bytes] = known[1] if known and known[0] == self.shape else {}
         if remembered is not None:

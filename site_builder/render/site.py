@@ -16,7 +16,7 @@ from jinja2 import (
 from site_builder.config import SiteConfig
 from site_builder.model import Article, Author, Edition, Section
 from site_builder.model.regions import PROVINCES
-from site_builder.parallel import Background
+from site_builder.parallel import PARALLEL, Background
 from site_builder.render.markdown import BodyRenderer
 from site_builder.render.pagekeys import digest
 from site_builder.render.scripts import Script, ScriptLoader, plain_script, site_scripts
@@ -123,6 +123,7 @@ class ArticleViews(dict):
         return view
 
     def make_all(self) -> None:
+        """Make the view of every article now (before workers are forked: they share them)."""
         for slug in self.slugs:
             if slug not in self:
                 self[slug] = self.make(slug)
@@ -152,7 +153,7 @@ class Outputs:
 
 
 class Site:
-    """The edition laid out as pages; :meth:`files` renders them all before anything is written."""
+    """The edition laid out as pages; :meth:`outputs` says which files it has and how to make them."""
 
     def __init__(
         self, config: SiteConfig, edition: Edition, today: dt.date | None = None,
@@ -257,8 +258,9 @@ class Site:
             add(Page("sitemap.xml", "sitemap.xml", "", "", ""), stream=True, pages=[p for p in pages if p.path != "404.html"])
         for page in pages:
             add(page)
-        if len(jobs) > 1:
-            # Workers may render them: the views their pages list are made here, once, for all of them to share.
+        if len(jobs) >= PARALLEL:
+            # Workers render many pages, which list many articles: their views are made here, once, for all of
+            # them to share.
             self.views.make_all()
         outputs = Outputs(files, jobs, [self._search])
         if self.script.prefix:
@@ -274,7 +276,8 @@ class Site:
     def search_aside(self) -> None:
         """Update the search data in a forked process while this one finds and renders the pages that changed:
         after an edit, loading NumPy and indexing a block of articles again take about as long. The build must
-        hold the lock on its outputs already (the process shares it); the files are few, and come back whole."""
+        hold the lock on its outputs already (the process shares it). The files come back whole: after an edit,
+        a few; all of them (some MB) if the search state could not be used."""
 
         def update() -> tuple[list[tuple[str, bytes | None]], str]:
             data = self._search_data()
