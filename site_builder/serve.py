@@ -13,6 +13,7 @@ import mimetypes
 import os
 import sys
 import time
+import traceback
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -65,13 +66,18 @@ class Editor:
         try:
             report = build(self.content, self.out, self.config, self.state, sites=not self.sites)
         except SiteBuilderError as error:
-            self.error = str(error)
-            self.log(f"build failed, still serving the last good site:\n{error}")
-            return False
+            return self._failed(str(error))
+        except Exception:  # a bug, or the system's (a full disk): said like a problem, and the session goes on
+            return self._failed(traceback.format_exc())
         self.error = None
         self.sites = report.sites or self.sites
         self.log(f"built in {time.perf_counter() - start:.2f} s: {report.summary().splitlines()[0]}")
         return True
+
+    def _failed(self, error: str) -> bool:
+        self.error = error
+        self.log(f"build failed, still serving the last good site:\n{error}")
+        return False
 
     def _write_edited(self, changed: list[Path], start: float) -> None:
         # Editors that save by renaming a temporary file report that file too.

@@ -191,3 +191,23 @@ def test_a_changed_front_matter_waits_for_the_rebuild(tmp_path: Path) -> None:
     before = {p: p.read_bytes() for p in out.rglob("*.html")}
     editor._write_edited([article], 0.0)
     assert {p: p.read_bytes() for p in out.rglob("*.html")} == before
+
+
+def test_an_unexpected_error_in_a_rebuild_is_shown_and_the_session_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder import serve
+
+    project, out = edited_project(tmp_path)
+    logged: list[str] = []
+    editor = serve.Editor(project / "content", out, project / "site.yml", logged.append)
+    assert editor.rebuild()
+    site = {p: p.read_bytes() for p in out.rglob("*.html")}
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(serve, "build", full_disk)
+    assert not editor.rebuild()
+    assert "No space left on device" in editor.error and "No space left on device" in logged[-1]
+    assert {p: p.read_bytes() for p in out.rglob("*.html")} == site
+    monkeypatch.undo()
+    assert editor.rebuild() and editor.error is None
