@@ -384,6 +384,9 @@ class RenderCache:
     def finish(self, out: Path) -> None:
         """The build wrote its outputs into ``out``: remember their keys for the next one."""
         self.keys, self.search_tokens, self.marker = self.new_keys, self.new_search_tokens, _stat(out / MARKER)
+        # The listings of scripts the site no longer has are forgotten.
+        prefixes = {keys.prefix for keys in self._sites.values()}
+        self.listings = {prefix: known for prefix, known in self.listings.items() if prefix in prefixes}
         self._sites, self.on_page = {}, None
 
 

@@ -66,10 +66,11 @@ class SiteKeys:
         self.shape = digest(
             salt, repr(site.config), site.script.prefix, topics, names, [(a.file, a.listing) for a in edition.articles], converted,
         )
-        known = (remembered or {}).get(site.script.prefix)
+        self.prefix = site.script.prefix
+        known = (remembered or {}).get(self.prefix)
         self.listed_keys: dict[str, bytes] = known[1] if known and known[0] == self.shape else {}
         if remembered is not None:
-            remembered[site.script.prefix] = (self.shape, self.listed_keys)
+            remembered[self.prefix] = (self.shape, self.listed_keys)
         self._edition = edition
         self._sections: dict[int, str] | None = None
         self.everything = _key(self.common, self.shape)
