@@ -23,7 +23,7 @@ from site_builder.render.scripts import Script, ScriptLoader, plain_script, site
 from site_builder.render.search import FOLDER as SEARCH
 from site_builder.render.theme import theme_folders
 from site_builder.render.views import (
-    INDEX, ArticleView, Crumb, Page, absolute, article_json_ld, article_view, citation_items, relative,
+    INDEX, ArticleView, Crumb, Page, absolute, article_items, article_json_ld, article_view, citation_items, relative,
 )
 from site_builder.render.writer import UNCHANGED, Content, Job
 
@@ -57,7 +57,8 @@ def make_environment(config: SiteConfig, script: Script, cache: Path | None = No
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     provinces = tuple(map(script.transcriber.province, PROVINCES))
     env.globals.update(url=_url, public_url=_public_url, twin=_twin, provinces=provinces,
-                       citation_items=partial(citation_items, text=script.transcriber.text))
+                       citation_items=partial(citation_items, text=script.transcriber.text),
+                       article_items=partial(article_items, text=script.transcriber.text))
     return env
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from markupsafe import Markup, escape
 
@@ -188,6 +188,28 @@ def citation_items(citations: list[Citation], url: Callable[[Any], str], text: C
         f'{abstract if c.anchor == "abstract" else before + c.anchor[1:] + after}</span></li>'
         for c in citations
     ))
+
+
+def article_items(
+    articles: list[Article], url: Callable[[Any], str], views: Mapping[str, ArticleView], page: str, descriptions: bool = True,
+    text: Callable[[str], str] = str,
+) -> Markup:
+    """Each article of a list as ``article_list`` (``_macros.html``) shows it, one ``<li>`` after another, each
+    line ending: the title linked, the byline from the page at site path ``page``, the printed page and reading
+    time (their words in the script of ``text``), and the description if ``descriptions``. A topic's page lists
+    thousands of articles: built here, they cost a fraction of what a template loop does."""
+    before, after, about, minutes = text("第"), text("页"), text("约"), text("分钟")
+    items = []
+    for a in articles:
+        untitled = "" if a.title else " untitled"
+        printed = f" · {before}{a.page}{after}" if a.page else ""
+        summary = f'    <p class="summary">{escape(a.description)}</p>\n' if descriptions else ""
+        items.append(
+            f'  <li>\n    <a class="article-link{untitled}" href="{escape(url(a))}">{escape(a.display_title)}</a>\n'
+            f'    <p class="meta">{views[a.slug].byline(page)}{printed} · {about}{a.reading_minutes}{minutes}</p>\n'
+            f"{summary}  </li>\n"
+        )
+    return Markup("".join(items))
 
 
 def article_view(article: Article, config: SiteConfig, renderer: BodyRenderer, today: dt.date) -> ArticleView:
