@@ -81,3 +81,20 @@ def test_citations_list_the_citing_titles_as_text_with_the_paragraph_in_the_page
         f'          <li><a href="../{article.url}#abstract">{title}</a> <span class="meta">[摘要]</span></li>',
     ]
     assert "<script>" not in items
+
+
+def test_article_lists_escape_titles_and_descriptions_with_their_words_in_the_pages_script(view: ArticleView) -> None:
+    from site_builder.render.views import article_items
+
+    article = view.article
+    views = {article.slug: view}
+    title = "&lt;script&gt;alert(&#34;标题&#34;)&lt;/script&gt;与《测试条例》"
+    items = article_items([article], lambda target: "../" + target.url, views, "topics/x/index.html", text=lambda words: f"[{words}]")
+    lines = items.splitlines()
+    assert lines[1] == f'    <a class="article-link" href="../{article.url}">{title}</a>'
+    assert lines[2].startswith('    <p class="meta"><a href="../../authors/') and lines[2].endswith(
+        f" · [约]{article.reading_minutes}[分钟]</p>")
+    assert lines[3].startswith('    <p class="summary">') and "<script>" not in lines[3] and "<" not in lines[3][23:-4]
+    assert lines[0] == "  <li>" and lines[-1] == "  </li>" and items.endswith("\n")
+    short = article_items([article], lambda target: target.url, views, "index.html", descriptions=False)
+    assert "summary" not in short and len(short.splitlines()) == 4

@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 STATIC = "static"
 
 
-
-
 def make_environment(config: SiteConfig, script: Script, cache: Path | None = None) -> Environment:
     """The templates of the theme in ``script``; compiled ones are kept in ``cache`` (a folder) for the next build."""
     loader = ChoiceLoader([FileSystemLoader(str(folder / "templates")) for folder in theme_folders(config)])
