@@ -180,10 +180,11 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _start(target: Callable, *args, daemon: bool = True) -> tuple:
-    """Fork a worker that runs ``target(*args, connection)``; return this end of the connection and the worker."""
+def _start(target: Callable, *args, daemon: bool = True, duplex: bool = True) -> tuple:
+    """Fork a worker that runs ``target(*args, connection)``; return this end of the connection and the worker.
+    Not ``duplex``: the worker only sends."""
     context = multiprocessing.get_context("fork")
-    here, there = context.Pipe()
+    here, there = context.Pipe(duplex)
     worker = context.Process(target=target, args=(*args, there), daemon=daemon)
     worker.start()
     there.close()
@@ -256,15 +257,12 @@ class ForkStream:
         self.function, self.items = function, items
         self._readers: list = []
         self._workers: list = []
-        self._finished = processes < 2
-        context = multiprocessing.get_context("fork")
+        self._finished = False
         for share in range(processes if processes >= 2 else 0):
-            reader, writer = context.Pipe(duplex=False)
+            reader, worker = _start(_send_each, function, items[share::processes], duplex=False)
+            _widen(reader.fileno())  # the pipe's size, set from either end
             self._readers.append(reader)
-            _widen(writer.fileno())
-            self._workers.append(context.Process(target=_send_each, args=(function, items[share::processes], writer), daemon=True))
-            self._workers[-1].start()
-            writer.close()
+            self._workers.append(worker)
 
     def __iter__(self) -> Iterator[R]:
         if not self._workers:

@@ -1,14 +1,16 @@
-"""Background work: a forked process whose answer, or error, comes back when asked for."""
+"""Forked work: a background process whose answer, or error, comes back when asked for; a stream of results."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 import time
 from pathlib import Path
 
 import pytest
 
-from site_builder.parallel import Background
+from site_builder.parallel import Background, ForkStream
 
 
 def test_background_answers_from_another_process() -> None:
@@ -33,3 +35,32 @@ def test_closing_background_work_ends_it(tmp_path: Path) -> None:
     work.close()
     time.sleep(1)
     assert not done.exists(), "the work went on after it was closed"
+
+
+def test_a_stream_of_work_in_forked_workers_gives_its_results_in_order() -> None:
+    offset = 1000  # a closure: the workers inherit it
+    with ForkStream(lambda n: bytes(n) + bytes([offset % 256]), range(40), 3) as stream:
+        assert list(stream) == [bytes(n) + bytes([offset % 256]) for n in range(40)]
+    assert not multiprocessing.active_children()
+
+
+def test_a_workers_error_is_raised_where_its_result_is_read() -> None:
+    def third(n: int) -> int:
+        if n == 3:
+            raise ValueError(f"no {n}")
+        return n
+
+    read = []
+    with pytest.raises(ValueError, match="no 3"), ForkStream(third, range(10), 2) as stream:
+        read.extend(stream)
+    assert read == [0, 1, 2] and not multiprocessing.active_children()
+
+
+def test_a_stream_left_before_its_end_ends_its_workers() -> None:
+    # Their results (100 × 4 MB) do not fit in their pipes: the workers are still at work when it is left.
+    stream = ForkStream(lambda n: bytes(1 << 22), range(200), 2)
+    with stream:
+        next(iter(stream))
+        workers = list(stream._workers)
+    assert [worker.exitcode for worker in workers] == [-signal.SIGTERM] * 2
+    assert not multiprocessing.active_children()

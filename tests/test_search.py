@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import random
 import re
 from pathlib import Path
@@ -27,7 +26,6 @@ from site_builder.render.search.encoding import (
     segments,
     translation,
 )
-from site_builder.parallel import ForkStream
 
 CALL = re.compile(r"^(__search\w+)\((.*)\);\n$", re.DOTALL)
 """A search file's one function call: ``__searchShard(0,{...});``."""
@@ -201,28 +199,3 @@ def test_every_page_has_the_search_box_and_the_search_page_its_form(tmp_path: Pa
     assert 'data-index="index.js"' in search and 'data-root="../"' in search
     article = next((site / "articles").glob("*/index.html")).read_text("utf-8")
     assert '<form class="site-search" action="../../search/index.html"' in article
-
-
-def test_a_stream_of_work_in_forked_workers_gives_its_results_in_order() -> None:
-    offset = 1000  # a closure: the workers inherit it
-    with ForkStream(lambda n: bytes(n) + bytes([offset % 256]), range(40), 3) as stream:
-        assert list(stream) == [bytes(n) + bytes([offset % 256]) for n in range(40)]
-    assert not multiprocessing.active_children()
-
-
-def test_a_workers_error_is_raised_where_its_result_is_read() -> None:
-    def third(n: int) -> int:
-        if n == 3:
-            raise ValueError(f"no {n}")
-        return n
-
-    read = []
-    with pytest.raises(ValueError, match="no 3"), ForkStream(third, range(10), 2) as stream:
-        read.extend(stream)
-    assert read == [0, 1, 2] and not multiprocessing.active_children()
-
-
-def test_a_stream_left_before_its_end_ends_its_workers() -> None:
-    with ForkStream(lambda n: bytes(1 << 16), range(100), 2) as stream:
-        next(iter(stream))
-    assert not multiprocessing.active_children()
