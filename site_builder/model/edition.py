@@ -179,6 +179,8 @@ class Article:
     """Sharing authors or topics, best first (set by the loader)."""
     digest: str = ""
     """Fingerprint of the article's file and OCR source lines: equal digests, equal articles."""
+    outline: str = ""
+    """Fingerprint of what its file gives the pages that list every article: titles, names, places, citations."""
     listing: str = ""
     """Fingerprint of what its file gives the pages that list the article: all but the body's text."""
     chars: int = 0

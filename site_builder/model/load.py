@@ -99,9 +99,12 @@ class ParsedFile(NamedTuple):
     a province's name."""
     slug_ok: bool = False
     """Whether the slug is well formed (:data:`SLUG`)."""
+    outline: str = ""
+    """Fingerprint of what the file gives the pages that list every article (its front matter but the abstract
+    and the author's note, where it was printed, what it cites where)."""
     listing: str = ""
-    """Fingerprint of all the file gives besides the body's text (its front matter, where it was printed, what
-    it cites where, its opening if it has no abstract, its reading time): what pages listing it may show of it."""
+    """Fingerprint of all the file gives besides the body's text (the outline, the abstract and the author's note,
+    its opening if it has no abstract, its reading time): what pages listing it may show of it."""
 
     def __reduce__(self) -> tuple:
         # Made by the tuple's own constructor, not by the named tuple's (a Python function).
@@ -192,15 +195,18 @@ def parse_file(path: Path, seeds: SeedFolder, known: KnownSlugs | None = None) -
     chars, opening = measure_body(blocks)
     spans = source and (_span(source.text), source.abstract and _span(source.abstract))
     cited = [(anchor, title) for anchor, title, _ in citations]
+    placed = {key: value for key, value in meta.items() if key not in ("abstract", "author_note")}
+    outline = hashlib.sha1(repr((placed, spans, cited)).encode()).hexdigest()
     # The opening stands for the abstract in lists, when there is none.
-    listing = hashlib.sha1(repr((meta, spans, cited, "" if abstract else opening, minutes(chars))).encode()).hexdigest()
+    shown = (outline, meta.get("abstract"), meta.get("author_note"), "" if abstract else opening, minutes(chars))
+    listing = hashlib.sha1(repr(shown).encode()).hexdigest()
     return ParsedFile(
         document, problems, blocks, spans, digest,
         links=internal_links(blocks), citations=citations, author_slugs=[known.author(name) for name in names],
         chars=chars, opening=opening, anchors=Anchors.of(blocks, abstract=bool(abstract)),
         has_markup=any(MARKUP_START in b.text for b in blocks), title=" ".join((meta.get("title") or "").split()),
         abstract=abstract, author_note=(meta.get("author_note") or "").strip(), names=names,
-        province=_province(meta.get("region") or ""), slug_ok=bool(SLUG.match(meta["slug"])), listing=listing,
+        province=_province(meta.get("region") or ""), slug_ok=bool(SLUG.match(meta["slug"])), outline=outline, listing=listing,
     )
 
 
@@ -273,6 +279,7 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
                 has_markup=parsed.has_markup,
                 source=parsed.source and _source_lines(parsed.source, seeds),
                 digest=parsed.digest,
+                outline=parsed.outline,
                 listing=parsed.listing,
                 chars=parsed.chars,
                 opening=parsed.opening,

@@ -8,6 +8,10 @@ cited documents: its names, places and links in the edition, its description
 and length, not its body. Correcting a sentence in the middle of an article
 then renders its page and the feed again, not the pages listing all of them.
 
+The pages that list every article (the home page, the indexes, the cited
+documents) show no descriptions: they are keyed on the articles' *outlines*
+(titles, names, places, citations), and a new abstract leaves them as they are.
+
 Working out 10,000 such keys takes longer than the edit's whole rebuild may,
 so each page has a coarse key too: the *shape* of the listings (every file's
 :attr:`~site_builder.model.Article.listing`, the configuration, the topics) and
@@ -73,7 +77,9 @@ class SiteKeys:
             remembered[self.prefix] = (self.shape, self.listed_keys)
         self._edition = edition
         self._sections: dict[int, str] | None = None
-        self.everything = _key(self.common, self.shape)
+        # The pages that list every article (the home page, the indexes) show neither descriptions nor reading
+        # times: their outlines tell all these pages show.
+        self.everything = _key(self.common, digest([(a.file, a.outline) for a in edition.articles]))
 
     def listed(self, a: Article) -> bytes:
         """What a page showing an article among others may show of it: everything but its body."""
