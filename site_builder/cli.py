@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -163,3 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def run() -> None:
+    """The command's entry point: :func:`main`, then out at once. A build leaves millions of objects (the
+    edition, its pages' views, the cache) that the interpreter would free one by one, a third of a second at
+    10,000 articles; the system takes back the memory all together."""
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

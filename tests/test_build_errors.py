@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,6 +69,20 @@ def test_valid_project_builds_and_replaces_the_previous_site(tmp_path: Path, cap
     assert "the previous site" not in (public / "index.html").read_text()
     assert (public / "articles/b/index.html").is_file()
     assert [p.name for p in root.iterdir() if p.name.startswith(".public")] == []
+
+
+def test_the_command_reports_and_exits_with_its_status(tmp_path: Path) -> None:
+    """The command leaves without freeing what it loaded: what it printed must still reach the pipes."""
+    root = project(tmp_path)
+    command = [sys.executable, "-m", "site_builder", "build", "--content", "content", "--out", "public", "--config", "site.yml"]
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    built = subprocess.run(command, cwd=root, capture_output=True, text=True, env=buffered)
+    assert (built.returncode, built.stderr) == (0, "")
+    assert built.stdout.startswith("built ") and "public/" in built.stdout
+    (root / "content" / "b.md").write_text("no front matter\n", encoding="utf-8")
+    failed = subprocess.run(command, cwd=root, capture_output=True, text=True, env=buffered)
+    assert failed.returncode == 2
+    assert "site-builder build: error:" in failed.stderr and "b.md" in failed.stderr
 
 
 def test_a_folder_not_built_by_site_builder_is_never_replaced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -144,8 +144,12 @@ class Body:
         return Body(load=lambda: change(load()))
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Article:
+    """One content file: its front matter, body and place in the edition.
+
+    With slots: thousands of articles, and forked workers copy the memory of those they touch."""
+
     folder: Path
     file: str
     """The content file's name in ``folder``: ``zhu-shuhui.md``. Apart, as thousands of articles share the folder
@@ -185,8 +189,8 @@ class Article:
     """Fingerprint of what its file gives the pages that list the article: all but the body's text."""
     chars: int = 0
     """Characters of the body that take reading time (:func:`measure_body`)."""
-    opening: str = ""
-    """The opening of the body, cut at a sentence end (:func:`measure_body`)."""
+    description: str = ""
+    """For metadata and lists: the abstract shortened, or else the opening of the body (:func:`describe_article`)."""
     untitled: str = UNTITLED
     """What stands for a missing title, in the article's script."""
 
@@ -223,11 +227,6 @@ class Article:
     def reading_minutes(self) -> int:
         return minutes(self.chars)
 
-    @cached_property
-    def description(self) -> str:
-        """For metadata and lists: the abstract, or the opening of the body, cut at a sentence end."""
-        return describe(self.abstract) if self.abstract else self.opening
-
     def related(self, limit: int = 5) -> list[Article]:
         """Articles sharing authors (weighted most) or topics, best first, then in edition order."""
         return self.related_articles[:limit]
@@ -236,6 +235,11 @@ class Article:
 def body_text(blocks: list[Block]) -> str:
     """The paragraphs of a body as plain text, separated by newlines."""
     return "\n".join(plain(b.text) for b in blocks if b.kind == "paragraph")
+
+
+def describe_article(abstract: str, opening: str) -> str:
+    """What lists and metadata say of an article: its abstract shortened, or else its opening."""
+    return describe(abstract) if abstract else opening
 
 
 def measure_body(blocks: list[Block]) -> tuple[int, str]:

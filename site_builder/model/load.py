@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Protocol, Sequence, Type
 from site_builder.config import LANGUAGE_TAG, SiteConfig
 from site_builder.exceptions import Problem, ProblemsError, did_you_mean
 from site_builder.model.body import MARKUP_START, Anchors, Block, Link, internal_links, split_blocks
-from site_builder.model.edition import Article, Author, Body, Citation, CitedDocument, Edition, Region, Topic, measure_body
+from site_builder.model.edition import Article, Author, Body, Citation, CitedDocument, Edition, Region, Topic, describe_article, measure_body
 from site_builder.model.frontmatter import Document, parse_yaml, read_document
 from site_builder.model.regions import find_province
 from site_builder.model.source import SeedFolder, Source, SourceLines, align
@@ -81,8 +81,9 @@ class ParsedFile(NamedTuple):
     author_slugs: Sequence[str] = ()
     """The slug each author's name reads as (before telling apart namesakes): pinyin is slow to load and to run."""
     chars: int = 0
-    opening: str = ""
-    """The body measured (:func:`measure_body`)."""
+    """The body's characters that take reading time (:func:`measure_body`)."""
+    description: str = ""
+    """What lists show of the article (:func:`describe_article`): worked out once, where the file is parsed."""
     anchors: Anchors = Anchors()
     has_markup: bool = False
     stored: tuple[str, int, int] | None = None
@@ -193,17 +194,18 @@ def parse_file(path: Path, seeds: SeedFolder, known: KnownSlugs | None = None) -
     document = dataclasses.replace(document, body="")
     names = [_name(written) for written in meta["authors"]]
     chars, opening = measure_body(blocks)
+    description = describe_article(abstract, opening)
     spans = source and (_span(source.text), source.abstract and _span(source.abstract))
     cited = [(anchor, title) for anchor, title, _ in citations]
     placed = {key: value for key, value in meta.items() if key not in ("abstract", "author_note")}
     outline = hashlib.sha1(repr((placed, spans, cited)).encode()).hexdigest()
-    # The opening stands for the abstract in lists, when there is none.
-    shown = (outline, meta.get("abstract"), meta.get("author_note"), "" if abstract else opening, minutes(chars))
+    # What lists show besides the outline: the abstract or, when there is none, the opening; the length.
+    shown = (outline, meta.get("abstract"), meta.get("author_note"), description, minutes(chars))
     listing = hashlib.sha1(repr(shown).encode()).hexdigest()
     return ParsedFile(
         document, problems, blocks, spans, digest,
         links=internal_links(blocks), citations=citations, author_slugs=[known.author(name) for name in names],
-        chars=chars, opening=opening, anchors=Anchors.of(blocks, abstract=bool(abstract)),
+        chars=chars, description=description, anchors=Anchors.of(blocks, abstract=bool(abstract)),
         has_markup=any(MARKUP_START in b.text for b in blocks), title=" ".join((meta.get("title") or "").split()),
         abstract=abstract, author_note=(meta.get("author_note") or "").strip(), names=names,
         province=_province(meta.get("region") or ""), slug_ok=bool(SLUG.match(meta["slug"])), outline=outline, listing=listing,
@@ -282,7 +284,7 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
                 outline=parsed.outline,
                 listing=parsed.listing,
                 chars=parsed.chars,
-                opening=parsed.opening,
+                description=parsed.description,
             )
         )
         parsed_files[id(articles[-1])] = parsed

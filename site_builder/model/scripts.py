@@ -10,7 +10,7 @@ import dataclasses
 from typing import Iterable
 
 from site_builder.model.body import MARKUP_START, Block
-from site_builder.model.edition import Article, Author, Citation, CitedDocument, Edition, Region, Topic, measure_body
+from site_builder.model.edition import Article, Author, Citation, CitedDocument, Edition, Region, Topic, describe_article, measure_body
 from site_builder.model.regions import Province
 from site_builder.scripts import ScriptConverter, strip_markup
 
@@ -70,16 +70,17 @@ class Transcriber:
             body = a.body.mapped(self._blocks)
             # Measured on the text as shown: conversion may change what is counted, or where the opening ends.
             chars, opening = measure_body(body.blocks)
+            abstract = text(a.abstract)
             articles[id(a)] = dataclasses.replace(
                 a,
                 title=text(a.title), column=text(a.column), series=text(a.series),
-                abstract=text(a.abstract), author_note=text(a.author_note),
+                abstract=abstract, author_note=text(a.author_note),
                 lang=self.lang or a.lang, untitled=text(a.untitled),
                 authors=[authors[id(x)] for x in a.authors],
                 region=a.region and regions[id(a.region)],
                 topics=[topics[id(t)] for t in a.topics],
                 documents=[documents[id(d)] for d in a.documents],
-                body=body, chars=chars, opening=opening,
+                body=body, chars=chars, description=describe_article(abstract, opening),
             )
         for a in edition.articles:
             copy = articles[id(a)]

@@ -66,5 +66,5 @@ def _same_but_body(before: ParsedFile, after: ParsedFile) -> bool:
 
 def _with_body(article: Article, parsed: ParsedFile) -> Article:
     return dataclasses.replace(
-        article, body=Body(parsed.blocks), digest=parsed.digest, outline=parsed.outline, listing=parsed.listing, chars=parsed.chars, opening=parsed.opening,
+        article, body=Body(parsed.blocks), digest=parsed.digest, outline=parsed.outline, listing=parsed.listing, chars=parsed.chars, description=parsed.description,
     )

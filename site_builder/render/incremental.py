@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from site_builder.render.site import Site
     from site_builder.render.views import Page
 
-FORMAT = 17
+FORMAT = 18
 """Bumped when the cache's layout changes; an older cache is ignored."""
 
 T = TypeVar("T")
