@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -102,6 +103,12 @@ def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
             # The home page and the indexes show neither texts nor descriptions.
             for page in ("index.html", "documents/index.html", "authors/index.html", "hant/index.html"):
                 assert (project / "public" / page).stat().st_ino == inodes[page], f"{page} after {step}"
+        if step == "an abstract corrected":
+            # A new description: the pages of the articles that do not list the article are kept.
+            slug = re.search(r"^slug: (\S+)", three.read_text("utf-8"), re.M).group(1)
+            unrelated = [name for name in inodes if "articles/" in name and slug not in (project / "public" / name).read_text("utf-8")]
+            assert unrelated, "some articles' pages do not list the one edited"
+            assert [name for name in unrelated if (project / "public" / name).stat().st_ino != inodes[name]] == []
         inodes = {p.relative_to(project / "public").as_posix(): p.stat().st_ino for p in (project / "public").rglob("*.html")}
 
 

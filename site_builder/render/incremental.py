@@ -341,8 +341,8 @@ class RenderCache:
     search_tokens: dict[str, str] = field(default_factory=dict)
     """Script → the token of the search state that describes the output's search files."""
     new_search_tokens: dict[str, str] = field(default_factory=dict)
-    listings: dict[str, tuple[str, dict[str, bytes]]] = field(default_factory=dict)
-    """Script prefix → the shape of the site's articles and their listed keys (:class:`SiteKeys`)."""
+    listings: dict[str, tuple[str, dict[str, tuple[object, bytes]]]] = field(default_factory=dict)
+    """Script prefix → the structure of the site's edition and its articles' listed keys (:class:`SiteKeys`)."""
     _sites: dict[int, SiteKeys] = field(default_factory=dict)
 
     def describes(self, out: Path) -> bool:
@@ -368,7 +368,7 @@ class RenderCache:
         old = self.keys.get(name)
         coarse = keys.coarse(page)
         # Nothing the page shows changed: its finer key neither.
-        key = self.new_keys[name] = old if old and old[0] == coarse else (coarse, keys.page(page))
+        key = self.new_keys[name] = old if old and old[0] == coarse and not keys.lists_changed(page) else (coarse, keys.page(page))
         if old and old[1] == key[1] and os.path.isfile(f"{self.out}/{name}"):
             return True
         self.rendered += 1

@@ -12,11 +12,14 @@ The pages that list every article (the home page, the indexes, the cited
 documents) show no descriptions: they are keyed on the articles' *outlines*
 (titles, names, places, citations), and a new abstract leaves them as they are.
 
-Working out 10,000 such keys takes longer than the edit's whole rebuild may,
-so each page has a coarse key too: the *shape* of the listings (every file's
-:attr:`~site_builder.model.Article.listing`, the configuration, the topics) and
-the files the page shows in full. While the shape holds, a page whose coarse
-key is unchanged keeps its finer key, and the listed keys are the last build's.
+Working out 10,000 such keys takes longer than the edit's whole rebuild may.
+The outlines of all articles, with the configuration and the topics, make the
+edition's *structure*: positions, neighbours, sections and slugs follow from
+it. While it holds, an article's listed key changes only with what its own file
+gives the lists (:attr:`~site_builder.model.Article.listing`), so the last
+build's listed keys are kept for the others; and a page keeps its finer key
+when its *coarse* key (the structure, and the files it shows in full) is
+unchanged and none of the articles it lists has a new listing.
 """
 
 from __future__ import annotations
@@ -45,9 +48,9 @@ def _key(*parts: object) -> bytes:
 class SiteKeys:
     """The keys of one site's pages: each a hash of the whole site's settings and of what the page shows."""
 
-    def __init__(self, site: Site, salt: str, remembered: dict[str, tuple[str, dict[str, bytes]]] | None = None):
-        """``remembered``: the listed keys of the last build's sites, by script prefix: (shape, keys by slug);
-        this site's are put there for the next."""
+    def __init__(self, site: Site, salt: str, remembered: dict[str, tuple[str, dict[str, tuple[object, bytes]]]] | None = None):
+        """``remembered``: the listed keys of the last build's sites, by script prefix: (structure,
+        :attr:`listed_keys`); this site's are put there for the next."""
         from site_builder.render.theme import theme_folders
 
         edition = site.edition
@@ -62,59 +65,86 @@ class SiteKeys:
         self.common = digest(
             salt, repr(site.config), site.script.prefix, site.today.isoformat(), templates, regions, topics, names, len(edition.articles),
         )
-        # How every article is listed follows from what each file gives the lists (Article.listing), the
-        # configuration, the topics and this code (the salt): as long as none of them changes, the listed keys
-        # of the last build hold, and a body's correction costs no work for the other 10,000 articles. Converted
-        # (to another script, or resolving the editors' markup), a body may show another opening or length.
-        converted = [(a.description, a.reading_minutes) for a in edition.articles] if edition is not site.source_edition else []
-        self.shape = digest(
-            salt, repr(site.config), site.script.prefix, topics, names, [(a.file, a.listing) for a in edition.articles], converted,
+        # Positions, neighbours, sections, the authors' and documents' slugs: all follow from the outlines.
+        self.structure = digest(
+            salt, repr(site.config), site.script.prefix, topics, names, [(a.file, a.outline) for a in edition.articles],
         )
         self.prefix = site.script.prefix
+        # Converted (to another script, or resolving the editors' markup), a body may show another opening or length.
+        self._converted = edition is not site.source_edition
         known = (remembered or {}).get(self.prefix)
-        self.listed_keys: dict[str, bytes] = known[1] if known and known[0] == self.shape else {}
+        last = known[1] if known and known[0] == self.structure else {}
+        self.listed_keys: dict[str, tuple[object, bytes]] = {}
+        """Slug → (what the article's file gives the lists, its listed key); the last build's where they hold."""
+        self.changed: set[str] = set()
+        """The articles whose listing is not the last build's: the pages listing them get new keys."""
+        for a in edition.articles:
+            entry = last.get(a.slug)
+            if entry and entry[0] == self._listing(a):
+                self.listed_keys[a.slug] = entry
+            else:
+                self.changed.add(a.slug)
         if remembered is not None:
-            remembered[self.prefix] = (self.shape, self.listed_keys)
+            remembered[self.prefix] = (self.structure, self.listed_keys)
         self._edition = edition
         self._sections: dict[int, str] | None = None
         # The pages that list every article (the home page, the indexes) show neither descriptions nor reading
-        # times: their outlines tell all these pages show.
-        self.everything = _key(self.common, digest([(a.file, a.outline) for a in edition.articles]))
+        # times: the structure tells all these pages show.
+        self.everything = _key(self.common, self.structure)
+
+    def _listing(self, a: Article) -> object:
+        return (a.listing, a.description, a.reading_minutes) if self._converted else a.listing
 
     def listed(self, a: Article) -> bytes:
         """What a page showing an article among others may show of it: everything but its body."""
-        key = self.listed_keys.get(a.slug)
-        if key is None:
+        entry = self.listed_keys.get(a.slug)
+        if entry is None:
             if self._sections is None:
                 self._sections = {id(x): s.anchor for s in self._edition.sections for x in s.articles}
-            key = self.listed_keys[a.slug] = _key(
+            entry = self.listed_keys[a.slug] = self._listing(a), _key(
                 a.title, a.slug, a.position, a.page, a.lang, a.column, a.series, self._sections.get(id(a)),
                 a.previous and a.previous.slug, a.next and a.next.slug,
                 [(x.name, x.slug) for x in a.authors], a.region and (a.region.slug, a.region.full_name),
                 [t.key for t in a.topics], [(d.title, d.slug) for d in a.documents], a.description, a.reading_minutes, a.author_note,
             )
-        return key
+        return entry[1]
 
     def coarse(self, page: Page) -> bytes:
-        """A key for as long as the articles' listings stay as they are (:attr:`shape`): with them, the page's
-        path and template and the files of the articles it shows in full tell all it shows. Cheap: after a
-        body's correction, it finds the pages to render without the keys of 10,000 pages (:meth:`page`)."""
-        context = page.context
-        full = [context["article"].digest] if "article" in context else [x.digest for x in context.get("entries", ())]
-        return _key(self.common, self.shape, page.path, page.template, full)
+        """A key for as long as the structure holds and the articles the page lists keep their listings
+        (:meth:`lists_changed`): with them, the page's path and template and the files of the articles it shows
+        in full tell all it shows. Cheap: after an edit, it finds the pages to render without the keys of
+        10,000 pages (:meth:`page`)."""
+        return _key(self.common, self.structure, page.path, page.template, _full(page))
+
+    def lists_changed(self, page: Page) -> bool:
+        """Whether the page lists an article whose listing is new."""
+        return bool(self.changed) and any(a.slug in self.changed for a in _listed(page) or ())
 
     def page(self, page: Page) -> bytes:
         """A page of one article shows it in full and others listed; a page of an author, topic or region lists
-        theirs; the feed shows its entries in full; any other page may list every article."""
-        context = page.context
-        if "article" in context:
-            a = context["article"]
-            # In full: its file (the body) as well.
-            shown = [a.digest] + [self.listed(x) for x in (a, a.previous, a.next, *a.related(), *(t for t, _ in a.links.values())) if x]
-        elif "entries" in context:
-            shown = [part for x in context["entries"] for part in (x.digest, self.listed(x))]
-        elif any(name in context for name in ("author", "topic", "region")):
-            shown = [self.listed(x) for x in next(context[name] for name in ("author", "topic", "region") if name in context).articles]
-        else:
+        theirs; the feed shows its entries in full; any other page may list every article, as outlines."""
+        listed = _listed(page)
+        if listed is None:
             return _key(self.everything, page.path, page.template)
-        return _key(self.common, page.path, page.template, shown)
+        return _key(self.common, page.path, page.template, _full(page), [self.listed(a) for a in listed])
+
+
+def _full(page: Page) -> list[str]:
+    """The files of the articles ``page`` shows in full (their bodies): its article's, or the feed's entries'."""
+    context = page.context
+    return [context["article"].digest] if "article" in context else [a.digest for a in context.get("entries", ())]
+
+
+def _listed(page: Page) -> list[Article] | None:
+    """The articles ``page`` lists: an article's page its own, its neighbours, related and linked articles; the
+    feed its entries; an author's, topic's or region's page theirs. ``None``: it may list every article."""
+    context = page.context
+    if "article" in context:
+        a = context["article"]
+        return [x for x in (a, a.previous, a.next, *a.related(), *(t for t, _ in a.links.values())) if x]
+    if "entries" in context:
+        return list(context["entries"])
+    for name in ("author", "topic", "region"):
+        if name in context:
+            return context[name].articles
+    return None
