@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from site_builder.exceptions import Problem
-from site_builder.yamlfile import LOADER, parse_yaml
+from site_builder.yamlfile import LOADER, parse_yaml, simple_mapping
 
 FENCE = "---"
 
@@ -77,7 +77,7 @@ def read_document(path: Path, problems: list[Problem]) -> Document | None:
         return None
     front_matter = "\n".join(lines[1:end])
     try:
-        meta, value_lines = yaml.load(front_matter, Loader=LOADER), None
+        meta, value_lines = simple_mapping(front_matter) or yaml.load(front_matter, Loader=LOADER), None
     except yaml.YAMLError:
         # Read again with the lines of its values, to say where the problem is.
         parsed = parse_yaml(front_matter, path, 2, problems, what="front matter")
