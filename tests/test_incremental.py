@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sitekit import ROOT
 
-from site_builder.render import build
+from site_builder.render import build, incremental
 from site_builder.render.search import data as search_data
 from site_builder.render.incremental import BuildState, state_path
 
@@ -135,6 +135,27 @@ def test_rebuild_without_changes_does_nothing(tmp_path: Path) -> None:
     assert report.rendered == 0
     assert (project / "public" / ".site-builder").stat().st_ino == marker.st_ino, "the output was not even replaced"
     assert state_path(project / "content", project / "public", project / "site.yml").is_file()
+
+
+@pytest.mark.parametrize("aside", ["written aside", "aside failed"])
+def test_a_first_build_saves_every_parsed_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aside: str) -> None:
+    # A first build writes the parsed files' part of the cache in a forked process while it goes on; if that
+    # process fails, the build writes it itself. Either way the next build finds every file parsed.
+    project = small_project(tmp_path)
+    if aside == "aside failed":
+        builder = os.getpid()
+        real = incremental._dump
+
+        def dump(path: Path, value: object) -> None:
+            if os.getpid() != builder:
+                raise OSError("no space left on device")
+            real(path, value)
+
+        monkeypatch.setattr(incremental, "_dump", dump)
+    build_here(project)
+    state = BuildState.load(state_path(project / "content", project / "public", project / "site.yml"))
+    assert sorted(Path(key).name for key in state.files.entries) == sorted(p.name for p in (project / "content").glob("*.md"))
+    assert not list((project / ".cache").rglob(".tmp-*")), "no half-written shard left"
 
 
 def test_a_first_build_leaves_a_standby_copy_for_the_next(tmp_path: Path) -> None:

@@ -90,6 +90,10 @@ def build(
                 parsed = []
                 state.files.start(context, lambda: (parsed.append(1), reading.advance()), store, stats)
                 edition = load_edition(content, config, state.files)
+            if saved:
+                # Many files parsed (a first build): their part of the cache is written beside the next steps.
+                state.save_aside()
+                running.callback(state.files.wait_saving)
             # A few files changed since the build of the current output: their search data is updated beside the
             # pages, by processes that share the lock on the outputs, taken now.
             aside = bool(state.path) and len(parsed) < PARALLEL and state.renders.describes(out)

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, TypeVar
 from site_builder.model.body import Block
 from site_builder.model.edition import Body
 from site_builder.model.load import KnownSlugs, ParsedFile
-from site_builder.parallel import PARALLEL, fork_map
+from site_builder.parallel import PARALLEL, Background, fork_map
 from site_builder.render.pagekeys import SiteKeys, digest
 from site_builder.render.writer import MARKER, Trees
 
@@ -142,6 +142,8 @@ class ParseCache:
     gathered again from thousands of entries by every build."""
     stats: Stats | None = None
     """Stats this build took already, for the next :meth:`get_all`."""
+    saving: tuple[set[int], Background] | None = None
+    """Shards being written by a forked process (:meth:`save_aside`), and which."""
 
     def start(
         self, context: str, on_parse: Callable[[], None] | None = None, store: Path | None = None, stats: Stats | None = None
@@ -238,12 +240,32 @@ class ParseCache:
             self.dirty.add(shard(key))
         self.on_parse = None
 
+    def save_aside(self, folder: Path) -> None:
+        """Begin writing the shards that changed, in a forked process, when many did (a first build): sharing
+        their strings and pickling them takes half a second at 10,000 files, which the build's next steps
+        leave a core idle for. :meth:`save` waits for it, and writes the shards again if it failed."""
+        if len(self.dirty) < SHARDS // 4 or self.saving:
+            return
+        self.prune()
+        self.saving = (self.dirty, Background(partial(self.save, folder)))
+        self.dirty = set()
+
+    def wait_saving(self) -> None:
+        """Wait for the shards being written aside, if any: a build that fails leaves none half written."""
+        if self.saving:
+            (pending, saving), self.saving = self.saving, None
+            try:
+                saving.result()
+            except Exception:
+                self.dirty |= pending  # for save to write here, and to report what stops it
+
     def save(self, folder: Path) -> None:
         """Write the shards that changed into ``folder``, each atomically.
 
         Every entry proves itself (by the stat and hash of its file), and each
         shard names the context it was parsed in: shards of different builds
         can be read together."""
+        self.wait_saving()
         folder.mkdir(parents=True, exist_ok=True)
         shards: dict[int, dict[str, _Entry]] = {number: {} for number in self.dirty}
         for key, entry in self.entries.items():
@@ -428,6 +450,11 @@ class BuildState:
         if version == FORMAT and last == inputs and marker_path.is_file() and _stat(marker_path) == marker:
             return counts
         return None
+
+    def save_aside(self) -> None:
+        """Begin writing the parsed files now, beside the build, when many changed (:meth:`ParseCache.save_aside`)."""
+        if self.path is not None:
+            self.files.save_aside(_parsed(self.path))
 
     def save(self) -> None:
         """Write the cache atomically (a killed save leaves the old cache), then its summary.
