@@ -281,7 +281,7 @@ class ParseCache:
                 shards[number][key] = entry
         for number, entries in shards.items():
             strings: dict[str, str] = {}
-            entries = {key: _shared_strings(entry, strings) for key, entry in entries.items()}
+            entries = {key: _shared_strings(_settled(key, entry), strings) for key, entry in entries.items()}
             _dump(folder / f"{number}.pickle", (FORMAT, self.context, entries))
         if self.dirty and self.store and self.store.is_dir():
             kept = {entry.parsed.stored[0] for entry in self.entries.values() if entry.parsed.stored}
@@ -316,6 +316,22 @@ class ParseCache:
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(state["context"], store=state["store"], memos=state["memos"], known=state["known"])
+
+
+def _settled(key: str, entry: _Entry) -> _Entry:
+    """``entry``, trusted from now on if its file was changed just before its stat was taken (within
+    :data:`RACY`: a file the converter had just written) and is still the same, by its bytes, now that the
+    window has passed. Otherwise the next build would read and hash it again, and save its shard again."""
+    now = time.time_ns()
+    if entry.checked - entry.stat[0] > RACY or now - entry.stat[0] <= RACY:
+        return entry
+    try:
+        stat = _stat(key)
+        with open(key, "rb") as stream:
+            same = stat == entry.stat and hashlib.sha1(stream.read()).hexdigest() == entry.sha
+    except OSError:
+        return entry
+    return entry._replace(checked=now) if same else entry
 
 
 def _shared_strings(entry: _Entry, strings: dict[str, str]) -> _Entry:
