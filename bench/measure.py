@@ -12,6 +12,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -48,17 +50,17 @@ def tree(pid: int) -> list[int]:
     return found
 
 
-def memory(pid: int) -> int:
+def memory(pid: int, proportional: bool = False) -> int:
     """Bytes of memory of the process tree of ``pid`` (0 once it is gone).
 
-    One process: its resident set. Several (forked workers): the sum of their
-    proportional sets, so that pages they share with their parent count once;
-    slower to read, hence not used for one process.
+    One process: its resident set, unless ``proportional``. Several (forked
+    workers): the sum of their proportional sets, so that pages they share with
+    their parent count once; slower to read, hence not used for one process.
     """
     processes, total = tree(pid), 0
     for current in processes:
         try:
-            if len(processes) == 1:
+            if len(processes) == 1 and not proportional:
                 total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * PAGE_SIZE
             else:
                 rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
@@ -66,6 +68,37 @@ def memory(pid: int) -> int:
         except (OSError, ValueError, IndexError, StopIteration):
             continue
     return total
+
+
+@dataclass
+class Sampled:
+    peak: int = 0
+    """The largest value read."""
+    cpu: float = 0.0
+    """CPU seconds the sampling took, for a measure of this process to leave out."""
+
+
+@contextmanager
+def sampled(read: Callable[[], int]) -> Iterator[Sampled]:
+    """``read()`` (a process tree's :func:`memory`) every :data:`SAMPLE_EVERY` seconds or more while inside: less
+    often than reading it costs, which grows with the processes' memory. Its peak."""
+    found, done = Sampled(), threading.Event()
+
+    def sample() -> None:
+        pause = SAMPLE_EVERY
+        while not done.wait(pause):
+            begun, cpu = time.perf_counter(), time.thread_time()
+            found.peak = max(found.peak, read())
+            found.cpu += time.thread_time() - cpu
+            pause = max(SAMPLE_EVERY, 10 * (time.perf_counter() - begun))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield found
+    finally:
+        done.set()
+        sampler.join()
 
 
 def run(command: Sequence[str], cwd: Path) -> Sample:
@@ -79,28 +112,15 @@ def run(command: Sequence[str], cwd: Path) -> Sample:
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
-        peak, done = [0], threading.Event()
-
-        def sample() -> None:
-            pause = SAMPLE_EVERY
-            while not done.wait(pause):
-                begun = time.perf_counter()
-                peak[0] = max(peak[0], memory(process.pid))
-                # Reading proportional sets takes milliseconds: sample less often than it costs.
-                pause = max(SAMPLE_EVERY, 10 * (time.perf_counter() - begun))
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        done.set()
-        sampler.join()
+        with sampled(lambda: memory(process.pid)) as found:
+            _, status, usage = os.wait4(process.pid, 0)
+            seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode:
             errors.seek(0)
             tail = errors.read().decode("utf-8", "replace")[-3000:]
             raise RuntimeError(f"{' '.join(command[:3])} … failed with status {process.returncode} in {cwd}:\n{tail}")
-    return Sample(seconds, max(peak[0], usage.ru_maxrss * 1024) / 1e6, usage.ru_utime + usage.ru_stime)
+    return Sample(seconds, max(found.peak, usage.ru_maxrss * 1024) / 1e6, usage.ru_utime + usage.ru_stime)
 
 
 def edit(path: Path, marker: str) -> None:

@@ -26,16 +26,12 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from edition import ROOT, make_edition
-from measure import SAMPLE_EVERY, tree
+from measure import memory, sampled
 
 from site_builder.model import Edition
 from site_builder.render import build
@@ -74,49 +70,6 @@ def measure(site: Path, repeat: int) -> list[tuple[str, int, int, float, float, 
             page.close()
         browser.close()
     return rows
-
-
-def proportional_set() -> int:
-    """Bytes of memory of this process and its workers: the sum of their proportional sets (shared pages count once)."""
-    total = 0
-    for pid in tree(os.getpid()):
-        try:
-            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-        except OSError:
-            continue  # a worker that ended
-        total += int(next(line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:"))) * 1024
-    return total
-
-
-@dataclass
-class Peak:
-    grown_mb: float = 0.0
-    """The peak memory of this process and its workers, above what it was before."""
-    cpu: float = 0.0
-    """CPU seconds the sampling took, to leave out of the measure."""
-
-
-@contextmanager
-def tree_peak() -> Iterator[Peak]:
-    """The peak memory of this process and its workers while inside (sampled, less often than reading it costs)."""
-    before = proportional_set()
-    peak, done = Peak(), threading.Event()
-
-    def sample() -> None:
-        pause = SAMPLE_EVERY
-        while not done.wait(pause):
-            begun, cpu = time.perf_counter(), time.thread_time()
-            peak.grown_mb = max(peak.grown_mb, (proportional_set() - before) / 1e6)
-            peak.cpu += time.thread_time() - cpu
-            pause = max(SAMPLE_EVERY, 10 * (time.perf_counter() - begun))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    try:
-        yield peak
-    finally:
-        done.set()
-        sampler.join()
 
 
 def cpu_seconds() -> float:
@@ -168,13 +121,14 @@ def main() -> None:
         state = work / "state"
         data = SearchData(state)
         # The edition is loaded before, so the growth is the index's own.
-        with tree_peak() as peak:
+        before = memory(os.getpid(), proportional=True)
+        with sampled(lambda: memory(os.getpid(), proportional=True)) as peak:
             start, cpu = time.perf_counter(), cpu_seconds()
             files = {name: write(name, text) for name, text in data.files(edition)}
             indexed, cpu = time.perf_counter() - start, cpu_seconds() - cpu - write.cpu - peak.cpu
         kept = sum(path.stat().st_size for path in state.iterdir())
         print(f"{len(edition.articles)} articles, {len(edition.authors)} authors: site built in {loaded:.1f} s, "
-              f"index built in {cpu:.2f} s CPU ({indexed:.2f} s wall), peak memory +{peak.grown_mb:.0f} MB, "
+              f"index built in {cpu:.2f} s CPU ({indexed:.2f} s wall), peak memory +{(peak.peak - before) / 1e6:.0f} MB, "
               f"{data.postings:,} postings; state kept {kept / 1e6:.1f} MB")
         # An editor's correction: the article's file changed, the site built again (not timed).
         path = edition.articles[len(edition.articles) // 2].path
