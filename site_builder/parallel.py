@@ -152,6 +152,11 @@ class Background:
             except OSError:
                 pass  # done here, when asked for
 
+    @property
+    def forked(self) -> bool:
+        """Whether the work runs in a process of its own (otherwise :meth:`result` does it here)."""
+        return self._started is not None
+
     def result(self) -> R:
         if self._started is None:
             return self._function()

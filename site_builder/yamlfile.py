@@ -97,12 +97,13 @@ def _value(text: str, flow: bool = False) -> Any:
     if first == "'" and last == "'" and len(text) > 1 and "'" not in text[1:-1]:
         return text[1:-1]
     if first == "[" and last == "]" and not flow:
-        inner = text[1:-1].strip()
-        return [_value(item.strip(), flow=True) for item in inner.split(",")] if inner else []
+        # Spaces only: YAML keeps the others (a full-width space, U+3000) as part of an item.
+        inner = text[1:-1].strip(" ")
+        return [_value(item.strip(" "), flow=True) for item in inner.split(",")] if inner else []
     if INTEGER.match(text):
         return int(text)
-    # In brackets, no colon or hash: YAML's readings of them there changed between versions.
-    if PLAIN.match(text) and not (flow and (":" in text or "#" in text)) and not _resolved(text):
+    # In brackets, no colon, hash or question mark: YAML's readings of them there differ between versions.
+    if PLAIN.match(text) and not (flow and any(mark in text for mark in ":#?")) and not _resolved(text):
         return text
     raise _NotSimple
 

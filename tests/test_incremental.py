@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 from sitekit import ROOT
 
+from site_builder.exceptions import SiteBuilderError
 from site_builder.model.load import ParsedFile
+import site_builder.render as render_package
+from site_builder import parallel
 from site_builder.render import build, incremental
 from site_builder.render.search import data as search_data
 from site_builder.render.incremental import BuildState, state_path
@@ -114,6 +117,27 @@ def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
         inodes = {p.relative_to(project / "public").as_posix(): p.stat().st_ino for p in (project / "public").rglob("*.html")}
 
 
+def test_a_build_that_failed_leaves_the_next_the_keys_of_the_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # serve keeps the cache in memory: a rebuild that fails after working out its keys (a full disk) must not
+    # leave them standing for the output it did not replace.
+    project = small_project(tmp_path)
+    articles = sorted((project / "content").glob("*.md"))
+    state = BuildState()
+    build_here(project, state=state)
+    edit(articles[5], "abstract: ", "abstract: 订正")
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError("no space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(render_package, "write_site", full_disk)
+        with pytest.raises(OSError):
+            build_here(project, state=state)
+    edit(articles[1], last_sentence(articles[1]), "（订正）" + last_sentence(articles[1]))
+    build_here(project, state=state)
+    assert tree(project / "public") == clean_tree(project)
+
+
 def test_search_data_made_whole_beside_the_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # After an edit the search data is updated by a process of its own while the pages are rendered; with its
     # state gone, that process makes it whole, in blocks shared out to workers of its own.
@@ -139,19 +163,29 @@ def test_rebuild_without_changes_does_nothing(tmp_path: Path) -> None:
     assert state_path(project / "content", project / "public", project / "site.yml").is_file()
 
 
-def test_a_first_build_saves_every_parsed_file_beside_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fork", [True, False], ids=["beside it", "where processes cannot fork"])
+def test_a_first_build_saves_every_parsed_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: bool) -> None:
     # A first build writes the parsed files' part of the cache in a forked process while it goes on, and lets
-    # go of them: the next build finds every file parsed.
+    # go of them; where it cannot fork, at its end. Either way the next build finds every file parsed, and what a
+    # killed save left behind is cleared by the next one.
+    if not fork:
+        monkeypatch.setattr(parallel, "_can_fork", lambda: False)
     project = small_project(tmp_path)
     build_here(project)
-    state = BuildState.load(state_path(project / "content", project / "public", project / "site.yml"))
+    path = state_path(project / "content", project / "public", project / "site.yml")
+    state = BuildState.load(path)
     assert sorted(Path(key).name for key in state.files.entries) == sorted(p.name for p in (project / "content").glob("*.md"))
-    assert not list((project / ".cache").rglob(".tmp-*")), "no half-written shard left"
+    leftovers = [path.parent / ".tmp-killed", path.with_suffix(".parsed") / ".tmp-killed"]
+    for leftover in leftovers:
+        leftover.write_bytes(b"half a pickle")
+    edit(sorted((project / "content").glob("*.md"))[2], "。\n", "。（订正）\n")
+    build_here(project)
+    assert not [leftover for leftover in leftovers if leftover.exists()]
 
 
 def test_a_cache_that_cannot_be_saved_is_reported_and_the_site_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The process writing the parsed files fails (a full disk): the build says so, with the site built; the next
-    # build parses the files again.
+    # The process writing the parsed files fails (a full disk): the build says so, with the site built and the
+    # rest of the cache saved; the next build parses the files again.
     project = small_project(tmp_path)
     builder, real = os.getpid(), incremental._dump
 
@@ -161,11 +195,11 @@ def test_a_cache_that_cannot_be_saved_is_reported_and_the_site_kept(tmp_path: Pa
         real(path, value)
 
     monkeypatch.setattr(incremental, "_dump", dump)
-    with pytest.raises(OSError, match="no space left"):
+    with pytest.raises(SiteBuilderError, match="the site is built, but the parsed files could not be saved .*no space left"):
         build_here(project)
     assert (project / "public" / "index.html").is_file()
     monkeypatch.undo()
-    build_here(project)
+    assert build_here(project).rendered == 0, "the pages' keys were saved"
     assert tree(project / "public") == clean_tree(project)
     state = BuildState.load(state_path(project / "content", project / "public", project / "site.yml"))
     assert len(state.files.entries) == len(list((project / "content").glob("*.md")))

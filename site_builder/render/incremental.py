@@ -33,11 +33,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, TypeVar
 
+from site_builder.exceptions import SiteBuilderError
 from site_builder.model.body import Block
 from site_builder.model.edition import Body
 from site_builder.model.load import KnownSlugs, ParsedFile
 from site_builder.parallel import PARALLEL, Background, fork_map
-from site_builder.render.pagekeys import SiteKeys, digest
+from site_builder.render.pagekeys import Listings, SiteKeys, digest
 from site_builder.render.writer import MARKER, Trees
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ class ParseCache:
     saving: Background | None = None
     """The shards being written by a forked process (:meth:`save_aside`)."""
     unsaved: BaseException | None = None
-    """What stopped that process, for :meth:`save` to raise."""
+    """What stopped that process: the next build parses the files again."""
 
     def start(
         self, context: str, on_parse: Callable[[], None] | None = None, store: Path | None = None, stats: Stats | None = None
@@ -248,11 +249,15 @@ class ParseCache:
         of the entries: sharing their strings and pickling them takes half a second at 10,000 files, which the
         build's next steps leave a core idle for, and the build needs them no more (the worker processes
         that render its pages need not copy them: 364 → 318 MB at the peak of a cold build of 10,000
-        articles). The next build reads them from the shards; :meth:`save` raises what stopped the process."""
+        articles). The next build reads them from the shards; what stopped the process is kept in
+        :attr:`unsaved`."""
         if len(self.dirty) < SHARDS // 4 or self.saving:
             return
         self.prune()
-        self.saving = Background(partial(self.save, folder))
+        saving = Background(partial(self.save, folder))
+        if not saving.forked:
+            return  # saved at the end, here, as by any other build
+        self.saving = saving
         self.dirty, self.entries = set(), {}
 
     def wait_saving(self) -> None:
@@ -271,10 +276,8 @@ class ParseCache:
         shard names the context it was parsed in: shards of different builds
         can be read together."""
         self.wait_saving()
-        if self.unsaved:
-            error, self.unsaved = self.unsaved, None
-            raise error
         folder.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(folder)
         shards: dict[int, dict[str, _Entry]] = {number: {} for number in self.dirty}
         for key, entry in self.entries.items():
             if (number := shard(key)) in shards:
@@ -387,8 +390,9 @@ class RenderCache:
     search_tokens: dict[str, str] = field(default_factory=dict)
     """Script → the token of the search state that describes the output's search files."""
     new_search_tokens: dict[str, str] = field(default_factory=dict)
-    listings: dict[str, tuple[str, dict[str, tuple[object, bytes]]]] = field(default_factory=dict)
+    listings: dict[str, Listings] = field(default_factory=dict)
     """Script prefix → the structure of the site's edition and its articles' listed keys (:class:`SiteKeys`)."""
+    new_listings: dict[str, Listings] = field(default_factory=dict)
     _sites: dict[int, SiteKeys] = field(default_factory=dict)
 
     def describes(self, out: Path) -> bool:
@@ -401,7 +405,7 @@ class RenderCache:
         self.out, self.salt, self.on_page = out.resolve(), salt, on_page
         if not self.describes(self.out):
             self.keys, self.trees.live, self.search_tokens = {}, {}, {}
-        self.new_keys, self.new_search_tokens, self.rendered, self._sites = {}, {}, 0, {}
+        self.new_keys, self.new_search_tokens, self.new_listings, self.rendered, self._sites = {}, {}, {}, 0, {}
 
     def reuse(self, site: Site, page: Page) -> bool:
         """Whether the current output file of ``page`` can be kept (its key is unchanged); if not, render it."""
@@ -409,7 +413,7 @@ class RenderCache:
             self.on_page()
         keys = self._sites.get(id(site))
         if keys is None:
-            keys = self._sites[id(site)] = SiteKeys(site, self.salt, self.listings)
+            keys = self._sites[id(site)] = SiteKeys(site, self.salt, self.listings, self.new_listings)
         name = site.script.prefix + page.path
         old = self.keys.get(name)
         coarse = keys.coarse(page)
@@ -430,9 +434,8 @@ class RenderCache:
     def finish(self, out: Path) -> None:
         """The build wrote its outputs into ``out``: remember their keys for the next one."""
         self.keys, self.search_tokens, self.marker = self.new_keys, self.new_search_tokens, _stat(out / MARKER)
-        # The listings of scripts the site no longer has are forgotten.
-        prefixes = {keys.prefix for keys in self._sites.values()}
-        self.listings = {prefix: known for prefix, known in self.listings.items() if prefix in prefixes}
+        # Those of this build's sites: the listings of scripts the site no longer has are forgotten.
+        self.listings, self.new_listings = self.new_listings, {}
         self._sites, self.on_page = {}, None
 
 
@@ -488,9 +491,14 @@ class BuildState:
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(self.path.parent)
         self.files.save(_parsed(self.path))
         _dump(self.path, (FORMAT, dataclasses.replace(self, path=None)))
         _dump(_summary(self.path), (FORMAT, self.inputs, self.counts, self.renders.marker))
+        if self.files.unsaved:
+            error, self.files.unsaved = self.files.unsaved, None
+            raise SiteBuilderError(f"the site is built, but the parsed files could not be saved in the cache ({error}): "
+                                   "the next build reads them all again")
 
 
 def _summary(path: Path) -> Path:
@@ -505,6 +513,12 @@ def _parsed(path: Path) -> Path:
 def blocks_folder(path: Path) -> Path:
     """The folder of the parsed files' blocks (:attr:`ParseCache.store`) beside the cache ``path``."""
     return path.with_suffix(".blocks")
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Remove what a save that was killed left in ``folder``: temporary files (:func:`_dump`)."""
+    for leftover in folder.glob(".tmp-*"):
+        leftover.unlink(missing_ok=True)
 
 
 def _dump(path: Path, value: object) -> None:

@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from site_builder.render.views import Page
 
 
+Listings = tuple[str, dict[str, tuple[object, bytes]]]
+"""A site's structure, and its articles' listed keys by slug (:attr:`SiteKeys.listed_keys`)."""
+
+
 def digest(*parts: object) -> str:
     return hashlib.sha1(repr(parts).encode()).hexdigest()
 
@@ -48,9 +52,12 @@ def _key(*parts: object) -> bytes:
 class SiteKeys:
     """The keys of one site's pages: each a hash of the whole site's settings and of what the page shows."""
 
-    def __init__(self, site: Site, salt: str, remembered: dict[str, tuple[str, dict[str, tuple[object, bytes]]]] | None = None):
+    def __init__(
+        self, site: Site, salt: str, remembered: dict[str, Listings] | None = None, kept: dict[str, Listings] | None = None,
+    ):
         """``remembered``: the listed keys of the last build's sites, by script prefix: (structure,
-        :attr:`listed_keys`); this site's are put there for the next."""
+        :attr:`listed_keys`); this site's are put in ``kept``, for the next build once this one is done (those of
+        a build that failed must not stand for the pages of the output it did not replace)."""
         from site_builder.render.theme import theme_folders
 
         edition = site.edition
@@ -84,8 +91,8 @@ class SiteKeys:
                 self.listed_keys[a.slug] = entry
             else:
                 self.changed.add(a.slug)
-        if remembered is not None:
-            remembered[self.prefix] = (self.structure, self.listed_keys)
+        if kept is not None:
+            kept[self.prefix] = (self.structure, self.listed_keys)
         self._edition = edition
         self._sections: dict[int, str] | None = None
         # The pages that list every article (the home page, the indexes) show neither descriptions nor reading
