@@ -105,7 +105,7 @@ class ParsedFile(NamedTuple):
     and the author's note, where it was printed, what it cites where)."""
     listing: str = ""
     """Fingerprint of all the file gives besides the body's text (the outline, the abstract and the author's note,
-    its opening if it has no abstract, its reading time): what pages listing it may show of it."""
+    its description, its reading time): what pages listing it may show of it."""
 
     def __reduce__(self) -> tuple:
         # Made by the tuple's own constructor, not by the named tuple's (a Python function).

@@ -282,9 +282,10 @@ class ParseCache:
         for key, entry in self.entries.items():
             if (number := shard(key)) in shards:
                 shards[number][key] = entry
+        now = time.time_ns()
         for number, entries in shards.items():
             strings: dict[str, str] = {}
-            entries = {key: _shared_strings(_settled(key, entry), strings) for key, entry in entries.items()}
+            entries = {key: _shared_strings(_settled(key, entry, now), strings) for key, entry in entries.items()}
             _dump(folder / f"{number}.pickle", (FORMAT, self.context, entries))
         if self.dirty and self.store and self.store.is_dir():
             kept = {entry.parsed.stored[0] for entry in self.entries.values() if entry.parsed.stored}
@@ -321,11 +322,10 @@ class ParseCache:
         self.__init__(state["context"], store=state["store"], memos=state["memos"], known=state["known"])
 
 
-def _settled(key: str, entry: _Entry) -> _Entry:
-    """``entry``, trusted from now on if its file was changed just before its stat was taken (within
-    :data:`RACY`: a file the converter had just written) and is still the same, by its bytes, now that the
-    window has passed. Otherwise the next build would read and hash it again, and save its shard again."""
-    now = time.time_ns()
+def _settled(key: str, entry: _Entry, now: int) -> _Entry:
+    """``entry``, trusted from ``now`` (before its file is read) if the file was changed just before its stat was
+    taken (within :data:`RACY`: a file the converter had just written) and is still the same, by its bytes, now
+    that the window has passed. Otherwise the next build would read and hash it again, and save its shard again."""
     if entry.checked - entry.stat[0] > RACY or now - entry.stat[0] <= RACY:
         return entry
     try:
@@ -516,14 +516,27 @@ def blocks_folder(path: Path) -> Path:
 
 
 def _remove_leftovers(folder: Path) -> None:
-    """Remove what a save that was killed left in ``folder``: temporary files (:func:`_dump`)."""
+    """Remove what a save that was killed left in ``folder``: the temporary files (:func:`_dump`) of processes
+    that are gone. Not those of a save in progress: builds of other outputs share the folder."""
     for leftover in folder.glob(".tmp-*"):
-        leftover.unlink(missing_ok=True)
+        pid = leftover.name.split("-")[1]
+        if not pid.isdigit() or not _running(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # another user's
+    return True
 
 
 def _dump(path: Path, value: object) -> None:
     """Pickle ``value`` to ``path`` atomically."""
-    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    fd, temp = tempfile.mkstemp(prefix=f".tmp-{os.getpid()}-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as stream:
             pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
