@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import random
@@ -238,6 +239,18 @@ def test_a_first_build_leaves_a_standby_copy_for_the_next(tmp_path: Path) -> Non
     assert tree(out) == clean_tree(project)
 
 
+def test_bytecode_written_as_the_code_is_imported_changes_no_input(tmp_path: Path) -> None:
+    # Python writes __pycache__ next to the code as it first imports a module (a worker's, late in a build):
+    # the next build would find its inputs changed.
+    (tmp_path / "module.py").write_text("VALUE = 1\n")
+    before = incremental.inputs_fingerprint([tmp_path], dt.date.today())[0]
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "module.cpython-311.pyc").write_bytes(b"compiled")
+    assert incremental.inputs_fingerprint([tmp_path], dt.date.today())[0] == before
+    (tmp_path / "module.py").write_text("VALUE = 22\n")
+    assert incremental.inputs_fingerprint([tmp_path], dt.date.today())[0] != before
+
+
 def test_output_replaced_by_hand_is_rebuilt_whole(tmp_path: Path) -> None:
     project = small_project(tmp_path)
     first = build_here(project)
@@ -245,6 +258,27 @@ def test_output_replaced_by_hand_is_rebuilt_whole(tmp_path: Path) -> None:
     shutil.rmtree(project / "public")
     report = build_here(project)
     assert report.rendered == first.rendered and tree(project / "public") == expected
+
+
+@pytest.mark.parametrize("standby", [True, False])
+def test_a_page_removed_from_the_output_by_hand_is_back_after_the_next_build(tmp_path: Path, standby: bool) -> None:
+    # A page the next build keeps: the standby copy swapped in holds it again; without one, it is rendered again.
+    project = small_project(tmp_path)
+    first, second = sorted((project / "content").glob("*.md"))[:2]
+    build_here(project)
+    sentence = last_sentence(first)
+    # The same length, the same opening: only the article's page and the feed change.
+    edit(first, sentence, sentence[::-1])
+    build_here(project)
+    out = project / "public"
+    if not standby:
+        shutil.rmtree(BuildState.load(state_path(project / "content", out, project / "site.yml")).renders.trees.folder)
+    removed = out / "articles" / re.search(r"^slug: (.+)$", second.read_text("utf-8"), re.M)[1] / "index.html"
+    removed.unlink()
+    edit(first, sentence[::-1], sentence)
+    # The article's page and the feed in both scripts; the page removed, unless the standby held it.
+    assert build_here(project).rendered == 4 + (not standby)
+    assert tree(out) == clean_tree(project)
 
 
 def test_failing_write_leaves_the_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -100,6 +100,9 @@ def build(
             lock = running.enter_context(output_lock(out)) if aside else None
             # The content's other files (the topics): what every page may show.
             extras = [(name, (content / name).read_bytes()) for name in sorted(_other_files(content))]
+            if state.path:
+                state.path.parent.mkdir(parents=True, exist_ok=True)
+                state.renders.trees.folder = standby_folder(state.path, out)
             with Progress("rendering pages") as rendering:
                 state.renders.start(out, digest(code, extras), rendering.advance)
                 templates = state.path.parent / "templates" if state.path else None
@@ -123,9 +126,6 @@ def build(
             gc.freeze()
         finally:
             gc.enable()
-        if state.path:
-            state.path.parent.mkdir(parents=True, exist_ok=True)
-            state.renders.trees.folder = standby_folder(state.path, out)
         try:
             with Progress("writing files") as writing:
                 # Workers pay for a large edition, even when only a few of its pages (the feed, the search data) change.

@@ -38,12 +38,11 @@ from site_builder.model.body import Block
 from site_builder.model.edition import Body
 from site_builder.model.load import KnownSlugs, ParsedFile
 from site_builder.parallel import PARALLEL, Background, fork_map
-from site_builder.render.pagekeys import Listings, SiteKeys, digest
-from site_builder.render.writer import MARKER, Trees
+from site_builder.render.pagekeys import Context, Listings, SiteKeys, digest
+from site_builder.render.writer import MARKER, Trees, standby_ready
 
 if TYPE_CHECKING:
     from site_builder.render.site import Site
-    from site_builder.render.views import Page
 
 FORMAT = 18
 """Bumped when the cache's layout changes; an older cache is ignored."""
@@ -69,8 +68,9 @@ def _identity(stat: os.stat_result) -> tuple[int, int, int]:
 
 
 def _files(folder: str) -> list[os.DirEntry]:
-    """Every file below ``folder``, in a stable order (hidden folders such as .git left out): the files of a
-    folder by name, then those of each folder in it. Entries, not Paths: thousands of files cost less so."""
+    """Every file below ``folder``, in a stable order (hidden folders such as .git left out, and the bytecode
+    Python writes as it imports the code): the files of a folder by name, then those of each folder in it.
+    Entries, not Paths: thousands of files cost less so."""
     try:
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
@@ -78,7 +78,7 @@ def _files(folder: str) -> list[os.DirEntry]:
         return []  # as os.walk: a folder that cannot be listed holds nothing
     found = [entry for entry in entries if not entry.is_dir()]
     for entry in entries:
-        if entry.is_dir() and not entry.is_symlink() and not entry.name.startswith("."):
+        if entry.is_dir() and not entry.is_symlink() and not entry.name.startswith(".") and entry.name != "__pycache__":
             found += _files(entry.path)
     return found
 
@@ -394,6 +394,8 @@ class RenderCache:
     """Script prefix → the structure of the site's edition and its articles' listed keys (:class:`SiteKeys`)."""
     new_listings: dict[str, Listings] = field(default_factory=dict)
     _sites: dict[int, SiteKeys] = field(default_factory=dict)
+    _standby: bool = False
+    """The build updates the standby copy (:func:`~site_builder.render.writer.standby_ready`)."""
 
     def describes(self, out: Path) -> bool:
         """Whether ``out`` is the output the last build wrote (not replaced or rebuilt since)."""
@@ -405,24 +407,34 @@ class RenderCache:
         self.out, self.salt, self.on_page = out.resolve(), salt, on_page
         if not self.describes(self.out):
             self.keys, self.trees.live, self.search_tokens = {}, {}, {}
+        self._standby = standby_ready(self.trees)
         self.new_keys, self.new_search_tokens, self.new_listings, self.rendered, self._sites = {}, {}, {}, 0, {}
 
-    def reuse(self, site: Site, page: Page) -> bool:
-        """Whether the current output file of ``page`` can be kept (its key is unchanged); if not, render it."""
+    def reuse(self, site: Site, path: str, template: str, context: Context) -> bool:
+        """Whether the current output file of the page at ``path`` (rendered with ``template`` and ``context``)
+        can be kept (its key is unchanged); if not, render it."""
         if self.on_page:
             self.on_page()
         keys = self._sites.get(id(site))
         if keys is None:
             keys = self._sites[id(site)] = SiteKeys(site, self.salt, self.listings, self.new_listings)
-        name = site.script.prefix + page.path
+        name = site.script.prefix + path
         old = self.keys.get(name)
-        coarse = keys.coarse(page)
+        coarse = keys.coarse(path, template, context)
         # Nothing the page shows changed: its finer key neither.
-        key = self.new_keys[name] = old if old and old[0] == coarse and not keys.lists_changed(page) else (coarse, keys.page(page))
-        if old and old[1] == key[1] and os.path.isfile(f"{self.out}/{name}"):
+        key = self.new_keys[name] = old if old and old[0] == coarse and not keys.lists_changed(context) else (coarse, keys.page(path, template, context))
+        if old and old[1] == key[1] and self._kept(name):
             return True
         self.rendered += 1
         return False
+
+    def _kept(self, name: str) -> bool:
+        """Whether the output file ``name`` is there to keep: the standby copy, which the build swaps in, holds
+        what the output held (the output may have lost it by hand), or else the output holds it."""
+        trees = self.trees
+        if self._standby and (stamp := trees.live.get(name)) is not None and trees.standby.get(name) == stamp:
+            return True
+        return os.path.isfile(f"{self.out}/{name}")
 
     def took_over(self, out: Path, names: list[str]) -> None:
         """Pages ``names`` of ``out`` were written outside a build (:mod:`site_builder.render.edited`): the output

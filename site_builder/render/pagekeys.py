@@ -26,13 +26,16 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Mapping
 
 if TYPE_CHECKING:
     from site_builder.model import Article
     from site_builder.render.site import Site
-    from site_builder.render.views import Page
 
+
+Context = Mapping[str, Any]
+"""What a page's template gets besides the site's (:attr:`~site_builder.render.views.Page.context`): its
+article, author, topic or region, or the feed's entries; the keys look at nothing else."""
 
 Listings = tuple[str, dict[str, tuple[object, bytes]]]
 """A site's structure, and its articles' listed keys by slug (:attr:`SiteKeys.listed_keys`)."""
@@ -116,36 +119,34 @@ class SiteKeys:
             )
         return entry[1]
 
-    def coarse(self, page: Page) -> bytes:
+    def coarse(self, path: str, template: str, context: Context) -> bytes:
         """A key for as long as the structure holds and the articles the page lists keep their listings
         (:meth:`lists_changed`): with them, the page's path and template and the files of the articles it shows
         in full tell all it shows. Cheap: after an edit, it finds the pages to render without the keys of
         10,000 pages (:meth:`page`)."""
-        return _key(self.common, self.structure, page.path, page.template, _full(page))
+        return _key(self.common, self.structure, path, template, _full(context))
 
-    def lists_changed(self, page: Page) -> bool:
-        """Whether the page lists an article whose listing is new."""
-        return bool(self.changed) and any(a.slug in self.changed for a in _listed(page) or ())
+    def lists_changed(self, context: Context) -> bool:
+        """Whether the page of ``context`` lists an article whose listing is new."""
+        return bool(self.changed) and any(a.slug in self.changed for a in _listed(context) or ())
 
-    def page(self, page: Page) -> bytes:
+    def page(self, path: str, template: str, context: Context) -> bytes:
         """A page of one article shows it in full and others listed; a page of an author, topic or region lists
         theirs; the feed shows its entries in full; any other page may list every article, as outlines."""
-        listed = _listed(page)
+        listed = _listed(context)
         if listed is None:
-            return _key(self.everything, page.path, page.template)
-        return _key(self.common, page.path, page.template, _full(page), [self.listed(a) for a in listed])
+            return _key(self.everything, path, template)
+        return _key(self.common, path, template, _full(context), [self.listed(a) for a in listed])
 
 
-def _full(page: Page) -> list[str]:
-    """The files of the articles ``page`` shows in full (their bodies): its article's, or the feed's entries'."""
-    context = page.context
+def _full(context: Context) -> list[str]:
+    """The files of the articles a page shows in full (their bodies): its article's, or the feed's entries'."""
     return [context["article"].digest] if "article" in context else [a.digest for a in context.get("entries", ())]
 
 
-def _listed(page: Page) -> list[Article] | None:
-    """The articles ``page`` lists: an article's page its own, its neighbours, related and linked articles; the
+def _listed(context: Context) -> list[Article] | None:
+    """The articles a page lists: an article's page its own, its neighbours, related and linked articles; the
     feed its entries; an author's, topic's or region's page theirs. ``None``: it may list every article."""
-    context = page.context
     if "article" in context:
         a = context["article"]
         return [x for x in (a, a.previous, a.next, *a.related(), *(t for t, _ in a.links.values())) if x]

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 
 STATIC = "static"
+ARTICLE = "article.html"
+"""The template of an article's page."""
 
 
 def make_environment(config: SiteConfig, script: Script, cache: Path | None = None) -> Environment:
@@ -183,11 +185,12 @@ class Site:
         """The first crumbs of the pages of a section's articles, by the section's anchor."""
         self.views = ArticleViews(lambda slug: article_view(by_slug[slug], self.located, self.renderer, self.today), by_slug)
 
-    def pages(self) -> list[Page]:
-        """Every HTML page; paths are the same in every script, below its folder."""
+    def front_pages(self) -> list[Page]:
+        """The home page, the indexes, the search page and the 404 page. Their paths, like those of all pages,
+        are the same in every script, below its folder."""
         t = self.script.transcriber.text
         e, home = self.edition, Crumb(t("首页"), INDEX)
-        pages = [
+        return [
             Page(INDEX, "index.html", "", self.config.description, "home"),
             Page("authors/index.html", "authors.html", t("作者"), t("{n} 位作者，按姓名拼音排列。").format(n=len(e.authors)), "authors", [home, Crumb(t("作者"))]),
             Page("topics/index.html", "topics.html", t("主题"), t("{n} 个主题及其文章。").format(n=len(e.topics)), "topics", [home, Crumb(t("主题"))]),
@@ -196,8 +199,12 @@ class Site:
             Page("404.html", "404.html", t("未找到页面"), t("此页面不存在。"), "", absolute_links=True),
             Page(f"{SEARCH}/index.html", "search.html", t("搜索"), t("在全部文章中查找。"), "search", [home, Crumb(t("搜索"))]),
         ]
-        sections = {id(a): s for s in e.sections for a in s.articles}
-        pages += [self.article_page(article, sections[id(article)]) for article in e.articles]
+
+    def list_pages(self) -> list[Page]:
+        """The page of each author, topic and region."""
+        t = self.script.transcriber.text
+        e, home = self.edition, Crumb(t("首页"), INDEX)
+        pages = []
         for author in e.authors:
             pages.append(
                 Page(author.url, "author.html", author.name, partial(self._author_summary, author), "authors",
@@ -215,6 +222,10 @@ class Site:
             )
         return pages
 
+    def article_sections(self) -> dict[int, Section]:
+        """The section of each article, by the article's ``id``."""
+        return {id(a): s for s in self.edition.sections for a in s.articles}
+
     def _author_summary(self, author: Author) -> str:
         titles = "、".join(f"《{a.display_title}》" for a in author.articles)
         return self.script.transcriber.text("{name}的文章：{titles}").format(name=author.name, titles=titles)
@@ -227,7 +238,7 @@ class Site:
                 Crumb(t("首页"), INDEX), Crumb(" · ".join(filter(None, [section.column, section.series])) or t("目录"), f"{INDEX}#{section.anchor}"),
             ]
         crumbs = [*self._section_crumbs[section.anchor], Crumb(article.display_title)]
-        return Page(article.url, "article.html", article.display_title, partial(getattr, article, "description"), "articles", crumbs,
+        return Page(article.url, ARTICLE, article.display_title, partial(getattr, article, "description"), "articles", crumbs,
                     "article", lambda: article_json_ld(view or self.views[article.slug], self.located),
                     {"article": article, "section": section, **({"view": view} if view else {})})
 
@@ -241,22 +252,33 @@ class Site:
         files: dict[str, Content] = {}
         jobs: list[Job] = []
 
-        def add(page: Page, stream: bool = False, **extra: Any) -> None:
-            name = self.script.prefix + page.path
-            if self.renders and self.renders.reuse(self, page):
+        def add(page: Page | Callable[[], Page], path: str, template: str, context: dict[str, Any], stream: bool = False, **extra: Any) -> None:
+            """The output of the page at ``path``: kept, or rendered by a job; ``page`` is the page, or makes it
+            (an article's page is made only if it is rendered)."""
+            name = self.script.prefix + path
+            if self.renders and self.renders.reuse(self, path, template, context):
                 files[name] = UNCHANGED
             else:
                 # Compiled here, before any worker starts: each one inherits the templates.
-                jobs.append(partial(self._render, name, self.env.get_template(page.template), page, stream, extra))
+                made = page if isinstance(page, Page) else page()
+                jobs.append(partial(self._render, name, self.env.get_template(template), made, stream, extra))
 
-        pages = self.pages()
+        def add_page(page: Page, stream: bool = False, **extra: Any) -> None:
+            add(page, page.path, page.template, page.context, stream, **extra)
+
+        front, lists, sections = self.front_pages(), self.list_pages(), self.article_sections()
         # The feed holds every article: streamed to its file, never whole in memory.
         entries = self.edition.articles[-self.config.feed_entries:] if self.config.feed_entries else self.edition.articles
-        add(Page("feed.xml", "feed.xml", "", "", "", context={"entries": entries}), stream=True, feed_id=self._id("feed.xml"), entry_id=self._id)
+        add_page(Page("feed.xml", "feed.xml", "", "", "", context={"entries": entries}), stream=True, feed_id=self._id("feed.xml"), entry_id=self._id)
         if self.config.base_url:
-            add(Page("sitemap.xml", "sitemap.xml", "", "", ""), stream=True, pages=[p for p in pages if p.path != "404.html"])
-        for page in pages:
-            add(page)
+            paths = [*(p.path for p in front), *(a.url for a in self.edition.articles), *(p.path for p in lists)]
+            add_page(Page("sitemap.xml", "sitemap.xml", "", "", ""), stream=True, paths=[p for p in paths if p != "404.html"])
+        for page in front:
+            add_page(page)
+        for article in self.edition.articles:
+            add(partial(self.article_page, article, sections[id(article)]), article.url, ARTICLE, {"article": article})
+        for page in lists:
+            add_page(page)
         if len(jobs) >= PARALLEL:
             # Workers render many pages, which list many articles: their views are made here, once, for all of
             # them to share.
@@ -264,7 +286,7 @@ class Site:
         outputs = Outputs(files, jobs, [self._search])
         if self.script.prefix:
             return outputs
-        add(Page("robots.txt", "robots.txt", "", "", ""))
+        add_page(Page("robots.txt", "robots.txt", "", "", ""))
         for folder in reversed(theme_folders(self.config)):
             static = folder / STATIC
             for path in sorted(static.rglob("*")) if static.is_dir() else []:

@@ -110,7 +110,7 @@ def write_site(
     trees.generation += 1
     with nullcontext(lock) if lock is not None else output_lock(out) as lock:
         _recover(out)
-        standby = trees.folder if trees.folder and trees.live and _marked(trees.folder, trees.standby_marker) else None
+        standby = trees.folder if standby_ready(trees) else None
         if trees.folder and not standby and trees.folder.exists():
             shutil.rmtree(trees.folder)
         new = standby or Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -152,6 +152,11 @@ def write_site(
             trees.standby, trees.standby_marker = {}, None
         trees.live = stamps
     return list(stamps)
+
+
+def standby_ready(trees: Trees) -> bool:
+    """Whether the standby copy of ``trees`` is there to be updated, and the next build updates it."""
+    return bool(trees.folder and trees.live and _marked(trees.folder, trees.standby_marker))
 
 
 def _stat(path: Path) -> tuple[int, int, int]:
