@@ -256,6 +256,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the work folder (printed)")
     args = parser.parse_args()
     runs = 1 if args.quick else args.runs
+    # The tools run as installed, keeping the bytecode Python compiles (pip compiled Pelican's at install);
+    # a machine may be set not to write it, and site-builder would then compile its modules on every run.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     scripts = ("zh-Hans", "zh-Hant") if args.both_scripts else ("zh-Hans",)
 
     print(f"machine: {machine()} (at start)")
