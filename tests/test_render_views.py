@@ -11,7 +11,7 @@ from site_builder.config import load_config
 from site_builder.model import load_edition
 from site_builder.render.markdown import BodyRenderer
 from site_builder.render.site import script_sites
-from site_builder.render.views import ArticleView
+from site_builder.render.views import ArticleView, byline
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +49,12 @@ def test_the_source_list_shows_the_ocr_lines_as_text_with_links_back(view: Artic
 
 
 def test_the_byline_links_from_the_page_it_is_on(view: ArticleView) -> None:
-    assert view.byline("articles/escape-test/index.html") == (
+    article = view.article
+    assert byline(article, "articles/escape-test/index.html") == (
         '<a href="../../authors/zhang-san/index.html">张三</a>（<a href="../../regions/shanxi/index.html">山西</a>）'
     )
-    assert view.byline("index.html") == '<a href="authors/zhang-san/index.html">张三</a>（<a href="regions/shanxi/index.html">山西</a>）'
-    assert view.byline("authors/zhang-san/index.html").startswith('<a href="index.html">张三</a>')
+    assert byline(article, "index.html") == '<a href="authors/zhang-san/index.html">张三</a>（<a href="regions/shanxi/index.html">山西</a>）'
+    assert byline(article, "authors/zhang-san/index.html").startswith('<a href="index.html">张三</a>')
 
 
 def test_the_links_words_are_in_the_page_script() -> None:
@@ -87,14 +88,13 @@ def test_article_lists_escape_titles_and_descriptions_with_their_words_in_the_pa
     from site_builder.render.views import article_items
 
     article = view.article
-    views = {article.slug: view}
     title = "&lt;script&gt;alert(&#34;标题&#34;)&lt;/script&gt;与《测试条例》"
-    items = article_items([article], lambda target: "../" + target.url, views, "topics/x/index.html", text=lambda words: f"[{words}]")
+    items = article_items([article], lambda target: "../" + target.url, "topics/x/index.html", text=lambda words: f"[{words}]")
     lines = items.splitlines()
     assert lines[1] == f'    <a class="article-link" href="../{article.url}">{title}</a>'
     assert lines[2].startswith('    <p class="meta"><a href="../../authors/') and lines[2].endswith(
         f" · [约]{article.reading_minutes}[分钟]</p>")
     assert lines[3].startswith('    <p class="summary">') and "<script>" not in lines[3] and "<" not in lines[3][23:-4]
     assert lines[0] == "  <li>" and lines[-1] == "  </li>" and items.endswith("\n")
-    short = article_items([article], lambda target: target.url, views, "index.html", descriptions=False)
+    short = article_items([article], lambda target: target.url, "index.html", descriptions=False)
     assert "summary" not in short and len(short.splitlines()) == 4

@@ -23,7 +23,7 @@ from site_builder.render.scripts import Script, ScriptLoader, plain_script, site
 from site_builder.render.search import FOLDER as SEARCH
 from site_builder.render.theme import theme_folders
 from site_builder.render.views import (
-    INDEX, ArticleView, Crumb, Page, absolute, article_items, article_json_ld, article_view, citation_items, relative,
+    INDEX, ArticleView, Crumb, Page, absolute, article_items, article_json_ld, article_view, byline, citation_items, relative,
 )
 from site_builder.render.writer import UNCHANGED, Content, Job
 
@@ -56,7 +56,7 @@ def make_environment(config: SiteConfig, script: Script, cache: Path | None = No
     )
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     provinces = tuple(map(script.transcriber.province, PROVINCES))
-    env.globals.update(url=_url, public_url=_public_url, twin=_twin, provinces=provinces,
+    env.globals.update(url=_url, public_url=_public_url, twin=_twin, provinces=provinces, article_byline=byline,
                        citation_items=partial(citation_items, text=script.transcriber.text),
                        article_items=partial(article_items, text=script.transcriber.text))
     return env
@@ -280,8 +280,8 @@ class Site:
         for page in lists:
             add_page(page)
         if len(jobs) >= PARALLEL:
-            # Workers render many pages, which list many articles: their views are made here, once, for all of
-            # them to share.
+            # Workers render many pages, an article's each, and the feed shows every article's body: their views
+            # are made here, once, for all of them to share.
             self.views.make_all()
         outputs = Outputs(files, jobs, [self._search])
         if self.script.prefix:

@@ -6,7 +6,7 @@ import datetime as dt
 import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
@@ -95,8 +95,8 @@ class ArticleView:
     """An article rendered for its page and the feed; the body is rendered when first asked for.
 
     Parts that a page repeats a hundred times and more come as HTML ready to insert, which a theme may use or
-    build itself from the same data: :attr:`body_elements` (from :attr:`blocks`), :attr:`source_list` (from
-    the article's source and :attr:`source_starts`) and :meth:`byline` (from its authors and region)."""
+    build itself from the same data: :attr:`body_elements` (from :attr:`blocks`) and :attr:`source_list` (from
+    the article's source and :attr:`source_starts`)."""
 
     article: Article
     reference: str
@@ -142,17 +142,6 @@ class ArticleView:
             items.append(f'      <li id="L{number}" value="{number}">{line}</li>')
         return Markup("\n".join(items))
 
-    def byline(self, page: str) -> Markup:
-        """The authors, then the region in brackets, each a link from the page at site path ``page`` (one with
-        relative links: not 404.html): ``<a href="…">张三</a>、<a href="…">李四</a>（<a href="…">湖南</a>）``.
-
-        Lists show it for thousands of articles; the punctuation is the same in every script."""
-        article = self.article
-        links = "、".join(f'<a href="{relative(page, author.url)}">{escape(author.name)}</a>' for author in article.authors)
-        if article.region:
-            links += f'（<a href="{relative(page, article.region.url)}">{escape(article.region.name)}</a>）'
-        return Markup(links)
-
     def _render_blocks(self) -> list[BlockView]:
         views = []
         for block in self.article.blocks:
@@ -177,6 +166,18 @@ class ArticleView:
         return Markup("\n".join(f'<{b.tag} id="{b.anchor}">{b.html}</{b.tag}>' for b in blocks))
 
 
+def byline(article: Article, page: str) -> Markup:
+    """The authors, then the region in brackets, each a link from the page at site path ``page`` (one with
+    relative links: not 404.html): ``<a href="…">张三</a>、<a href="…">李四</a>（<a href="…">湖南</a>）``.
+
+    Lists show it for thousands of articles (of the article alone: a page listing 2,500 articles need not
+    make their views); the punctuation is the same in every script."""
+    links = "、".join(f'<a href="{relative(page, author.url)}">{escape(author.name)}</a>' for author in article.authors)
+    if article.region:
+        links += f'（<a href="{relative(page, article.region.url)}">{escape(article.region.name)}</a>）'
+    return Markup(links)
+
+
 def citation_items(citations: list[Citation], url: Callable[[Any], str], text: Callable[[str], str] = str) -> Markup:
     """Each citation of a document as the index of cited documents lists it, one ``<li>`` a line, indented for
     its ``<ul>``: the citing article's title, linked to the paragraph, and which paragraph (the abstract, or
@@ -191,8 +192,7 @@ def citation_items(citations: list[Citation], url: Callable[[Any], str], text: C
 
 
 def article_items(
-    articles: list[Article], url: Callable[[Any], str], views: Mapping[str, ArticleView], page: str, descriptions: bool = True,
-    text: Callable[[str], str] = str,
+    articles: list[Article], url: Callable[[Any], str], page: str, descriptions: bool = True, text: Callable[[str], str] = str,
 ) -> Markup:
     """Each article of a list as ``article_list`` (``_macros.html``) shows it, one ``<li>`` after another, each
     line ending: the title linked, the byline from the page at site path ``page``, the printed page and reading
@@ -206,7 +206,7 @@ def article_items(
         summary = f'    <p class="summary">{escape(a.description)}</p>\n' if descriptions else ""
         items.append(
             f'  <li>\n    <a class="article-link{untitled}" href="{escape(url(a))}">{escape(a.display_title)}</a>\n'
-            f'    <p class="meta">{views[a.slug].byline(page)}{printed} · {about}{a.reading_minutes}{minutes}</p>\n'
+            f'    <p class="meta">{byline(a, page)}{printed} · {about}{a.reading_minutes}{minutes}</p>\n'
             f"{summary}  </li>\n"
         )
     return Markup("".join(items))
