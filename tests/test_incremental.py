@@ -251,6 +251,24 @@ def test_bytecode_written_as_the_code_is_imported_changes_no_input(tmp_path: Pat
     assert incremental.inputs_fingerprint([tmp_path], dt.date.today())[0] != before
 
 
+def test_the_pages_listing_most_articles_are_rendered_first_whatever_their_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The workers end together when the long jobs go out first: the second script's home page, indexes and
+    # lists come before the first script's article pages.
+    project = small_project(tmp_path)
+    names: list[str] = []
+    write_site = render_package.write_site
+
+    def recording(out, files, jobs, *args, **kwargs):
+        names.extend(job.args[0] for job in jobs)
+        return write_site(out, files, jobs, *args, **kwargs)
+
+    monkeypatch.setattr(render_package, "write_site", recording)
+    build_here(project)
+    articles = [index for index, name in enumerate(names) if re.search(r"(^|/)articles/[^/]+/index\.html$", name)]
+    assert len(articles) == 2 * ARTICLES
+    assert max(names.index(name) for name in ("index.html", "hant/index.html", "documents/index.html", "hant/topics/index.html")) < min(articles)
+
+
 def test_output_replaced_by_hand_is_rebuilt_whole(tmp_path: Path) -> None:
     project = small_project(tmp_path)
     first = build_here(project)

@@ -115,13 +115,15 @@ def build(
                 for site in made if aside else []:
                     site.search_aside()
                 files: dict[str, Content] = {}
-                jobs: list[Job] = []
+                weighed: list[tuple[int, Job]] = []
                 local_jobs: list[Job] = []
                 for site in made:
                     outputs = site.outputs()
                     files.update(outputs.files)
-                    jobs += outputs.jobs
+                    weighed += zip(outputs.weights, outputs.jobs)
                     local_jobs += outputs.local_jobs
+                # Longest first, whichever site they are of: the workers end together.
+                jobs = [job for _, job in sorted(weighed, key=lambda pair: -pair[0])]
             # Collections while writing (here and in the forked workers) skip what is loaded and leave its memory shared.
             gc.freeze()
         finally:

@@ -128,12 +128,12 @@ class SiteKeys:
 
     def lists_changed(self, context: Context) -> bool:
         """Whether the page of ``context`` lists an article whose listing is new."""
-        return bool(self.changed) and any(a.slug in self.changed for a in _listed(context) or ())
+        return bool(self.changed) and any(a.slug in self.changed for a in listed_articles(context) or ())
 
     def page(self, path: str, template: str, context: Context) -> bytes:
         """A page of one article shows it in full and others listed; a page of an author, topic or region lists
         theirs; the feed shows its entries in full; any other page may list every article, as outlines."""
-        listed = _listed(context)
+        listed = listed_articles(context)
         if listed is None:
             return _key(self.everything, path, template)
         return _key(self.common, path, template, _full(context), [self.listed(a) for a in listed])
@@ -144,7 +144,7 @@ def _full(context: Context) -> list[str]:
     return [context["article"].digest] if "article" in context else [a.digest for a in context.get("entries", ())]
 
 
-def _listed(context: Context) -> list[Article] | None:
+def listed_articles(context: Context) -> list[Article] | None:
     """The articles a page lists: an article's page its own, its neighbours, related and linked articles; the
     feed its entries; an author's, topic's or region's page theirs. ``None``: it may list every article."""
     if "article" in context:

@@ -18,7 +18,7 @@ from site_builder.model import Article, Author, Edition, Section
 from site_builder.model.regions import PROVINCES
 from site_builder.parallel import PARALLEL, Background
 from site_builder.render.markdown import BodyRenderer
-from site_builder.render.pagekeys import digest
+from site_builder.render.pagekeys import digest, listed_articles
 from site_builder.render.scripts import Script, ScriptLoader, plain_script, site_scripts
 from site_builder.render.search import FOLDER as SEARCH
 from site_builder.render.theme import theme_folders
@@ -144,13 +144,15 @@ def script_sites(
 
 @dataclasses.dataclass
 class Outputs:
-    """A site's files: those ready (unchanged pages, static files), the jobs that render the others (longest
-    first, in worker processes), and the jobs that run in the building process after them (the search data,
-    which keeps what it learns for the next build)."""
+    """A site's files: those ready (unchanged pages, static files), the jobs that render the others (in worker
+    processes, longest first by their :attr:`weights`), and the jobs that run in the building process after
+    them (the search data, which keeps what it learns for the next build)."""
 
     files: dict[str, Content]
     jobs: list[Job]
     local_jobs: list[Job]
+    weights: list[int]
+    """How long each job takes, roughly: the articles its page lists."""
 
 
 class Site:
@@ -251,6 +253,7 @@ class Site:
         folder; robots.txt and the theme's static files, which every script shares, at the root."""
         files: dict[str, Content] = {}
         jobs: list[Job] = []
+        weights: list[int] = []
 
         def add(page: Page | Callable[[], Page], path: str, template: str, context: dict[str, Any], stream: bool = False, **extra: Any) -> None:
             """The output of the page at ``path``: kept, or rendered by a job; ``page`` is the page, or makes it
@@ -262,6 +265,7 @@ class Site:
                 # Compiled here, before any worker starts: each one inherits the templates.
                 made = page if isinstance(page, Page) else page()
                 jobs.append(partial(self._render, name, self.env.get_template(template), made, stream, extra))
+                weights.append(self._weight(context))
 
         def add_page(page: Page, stream: bool = False, **extra: Any) -> None:
             add(page, page.path, page.template, page.context, stream, **extra)
@@ -283,7 +287,7 @@ class Site:
             # Workers render many pages, an article's each, and the feed shows every article's body: their views
             # are made here, once, for all of them to share.
             self.views.make_all()
-        outputs = Outputs(files, jobs, [self._search])
+        outputs = Outputs(files, jobs, [self._search], weights)
         if self.script.prefix:
             return outputs
         add_page(Page("robots.txt", "robots.txt", "", "", ""))
@@ -293,6 +297,14 @@ class Site:
                 if path.is_file():
                     files[f"{STATIC}/{path.relative_to(static).as_posix()}"] = path
         return outputs
+
+    def _weight(self, context: dict[str, Any]) -> int:
+        """Roughly how long the page of ``context`` takes to render: the articles it lists (an article's page,
+        a handful: not worked out for each of 10,000)."""
+        if "article" in context:
+            return 1
+        listed = listed_articles(context)
+        return len(self.edition.articles) if listed is None else len(listed)
 
     def search_aside(self) -> None:
         """Update the search data in a forked process while this one finds and renders the pages that changed:
