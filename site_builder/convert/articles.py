@@ -27,6 +27,7 @@ from site_builder.convert.page import AUTHOR_LINE, NOTE_START, Block, Line, Page
 from site_builder.convert.repairs import Context, repair
 from site_builder.convert.text import HAN_RE, NOT_HAN_RE, count_han, ends_sentence
 from site_builder.parallel import Shards, workers
+from site_builder.yamlfile import LOADER
 
 DISPLAY = Context(keep_gaps=True)
 
@@ -117,7 +118,7 @@ class KnownFurniture:
 
     @classmethod
     def load(cls) -> "KnownFurniture":
-        data = yaml.safe_load(resources.files(__package__).joinpath("furniture.yml").read_text("utf-8"))
+        data = yaml.load(resources.files(__package__).joinpath("furniture.yml").read_text("utf-8"), Loader=LOADER)
         banners = {}
         for lines in data.get("series", []):
             name = lines[-1]

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from site_builder.exceptions import InputError, Problem
+from site_builder.yamlfile import LOADER
 
 TAXONOMY_FILE = "topics.yml"
 
@@ -39,7 +40,7 @@ def default_taxonomy() -> str:
 def load_rules(path: Path) -> list[TopicRule]:
     """Read the topic keys and keywords from a taxonomy file."""
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        data = yaml.load(path.read_text("utf-8"), Loader=LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise InputError(Problem(path, f"YAML error: {error}", mark.line + 1 if mark else None)) from None

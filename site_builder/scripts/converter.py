@@ -13,6 +13,7 @@ from site_builder.exceptions import InputError, Problem, SiteBuilderError
 from site_builder.scripts.markdown import map_text
 from site_builder.scripts.markup import pieces, strip_markup
 from site_builder.scripts.overrides import OVERRIDES_FILE, load_overrides, shipped_phrases
+from site_builder.yamlfile import LOADER
 
 PROFILES = {
     "s2t": "OpenCC's standard Traditional forms (爲 衆 着 裏); words kept as written",
@@ -170,7 +171,7 @@ class ScriptConverter:
         match = FRONT_MATTER.match(text)
         if not match:
             return self.convert_markdown(text)
-        meta = yaml.safe_load(match["yaml"])
+        meta = yaml.load(match["yaml"], Loader=LOADER)
         if not isinstance(meta, dict):
             raise InputError(Problem(path, "the front matter is not a mapping", 2))
         front = yaml.dump(
