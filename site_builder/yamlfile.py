@@ -114,6 +114,15 @@ def _resolved(text: str) -> bool:
     return any(pattern.match(text) for _, pattern in LOADER.yaml_implicit_resolvers.get(text[:1], ()))
 
 
+def load_yaml(text: str) -> Any:
+    """The data of a YAML text, read safely with libyaml's parser; on an error, that of the pure-Python parser,
+    which places it more exactly and says it more plainly."""
+    try:
+        return yaml.load(text, Loader=LOADER)
+    except yaml.YAMLError:
+        return yaml.load(text, Loader=yaml.SafeLoader)
+
+
 def parse_yaml(
     text: str, path: Path, first_line: int, problems: list[Problem], what: str = "file"
 ) -> tuple[Any, dict[tuple, int]] | None:

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from site_builder.model.frontmatter import _closing_fence
-from site_builder.yamlfile import LOADER, simple_mapping
+from site_builder.yamlfile import LOADER, load_yaml, simple_mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,3 +75,18 @@ def test_every_content_file_of_the_edition_is_read_fast_and_alike() -> None:
         read = simple_mapping(front_matter)
         assert read is not None, path.name
         assert repr(read) == repr(read_by_yaml(front_matter)), path.name
+
+
+@pytest.mark.parametrize("text", [*WRITTEN.values(), *TRICKY, "a: [b", "a: b: c", "- a\nb: c", "a: 'b"])
+def test_yaml_is_read_as_the_build_reads_it_and_its_errors_said_as_the_safe_reader_says_them(text: str) -> None:
+    # libyaml's parser, as for the front matter; an error with the pure-Python parser's line, column and words.
+    try:
+        expected = yaml.load(text, Loader=LOADER)
+    except yaml.YAMLError:
+        with pytest.raises(yaml.YAMLError) as safe:
+            yaml.safe_load(text)
+        with pytest.raises(yaml.YAMLError) as raised:
+            load_yaml(text)
+        assert str(raised.value) == str(safe.value)
+    else:
+        assert repr(load_yaml(text)) == repr(expected)

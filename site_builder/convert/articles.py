@@ -20,14 +20,12 @@ from dataclasses import dataclass, field
 from typing import Callable
 from importlib import resources
 
-import yaml
-
 from site_builder.convert import layout
 from site_builder.convert.page import AUTHOR_LINE, NOTE_START, Block, Line, Page
 from site_builder.convert.repairs import Context, repair
 from site_builder.convert.text import HAN_RE, NOT_HAN_RE, count_han, ends_sentence
 from site_builder.parallel import Shards, workers
-from site_builder.yamlfile import LOADER
+from site_builder.yamlfile import load_yaml
 
 DISPLAY = Context(keep_gaps=True)
 
@@ -118,7 +116,7 @@ class KnownFurniture:
 
     @classmethod
     def load(cls) -> "KnownFurniture":
-        data = yaml.load(resources.files(__package__).joinpath("furniture.yml").read_text("utf-8"), Loader=LOADER)
+        data = load_yaml(resources.files(__package__).joinpath("furniture.yml").read_text("utf-8"))
         banners = {}
         for lines in data.get("series", []):
             name = lines[-1]

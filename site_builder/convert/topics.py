@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from site_builder.exceptions import InputError, Problem
-from site_builder.yamlfile import LOADER
+from site_builder.yamlfile import load_yaml
 
 TAXONOMY_FILE = "topics.yml"
 
@@ -40,7 +40,7 @@ def default_taxonomy() -> str:
 def load_rules(path: Path) -> list[TopicRule]:
     """Read the topic keys and keywords from a taxonomy file."""
     try:
-        data = yaml.load(path.read_text("utf-8"), Loader=LOADER)
+        data = load_yaml(path.read_text("utf-8"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise InputError(Problem(path, f"YAML error: {error}", mark.line + 1 if mark else None)) from None

@@ -62,6 +62,12 @@ def _stat(path: str | os.PathLike) -> tuple[int, int, int]:
     return _identity(os.stat(path))
 
 
+def _sha(path: str) -> str:
+    """The digest of a content file's bytes, which tells its versions apart when its stat cannot."""
+    with open(path, "rb") as stream:
+        return hashlib.sha1(stream.read()).hexdigest()
+
+
 def _identity(stat: os.stat_result) -> tuple[int, int, int]:
     """What tells a file's versions apart: its mtime, size and inode."""
     return stat.st_mtime_ns, stat.st_size, stat.st_ino
@@ -176,8 +182,7 @@ class ParseCache:
             if entry is not None and entry.stat == stat and entry.checked - stat[0] > RACY:
                 found.append(entry.parsed)
                 continue
-            with open(key, "rb") as stream:
-                sha = hashlib.sha1(stream.read()).hexdigest()
+            sha = _sha(key)
             self.dirty.add(shard(key))
             if entry is not None and entry.sha == sha:
                 self.entries[key] = entry._replace(stat=stat, checked=now)
@@ -329,9 +334,7 @@ def _settled(key: str, entry: _Entry, now: int) -> _Entry:
     if entry.checked - entry.stat[0] > RACY or now - entry.stat[0] <= RACY:
         return entry
     try:
-        stat = _stat(key)
-        with open(key, "rb") as stream:
-            same = stat == entry.stat and hashlib.sha1(stream.read()).hexdigest() == entry.sha
+        same = _stat(key) == entry.stat and _sha(key) == entry.sha
     except OSError:
         return entry
     return entry._replace(checked=now) if same else entry

@@ -13,7 +13,7 @@ from site_builder.exceptions import InputError, Problem, SiteBuilderError
 from site_builder.scripts.markdown import map_text
 from site_builder.scripts.markup import pieces, strip_markup
 from site_builder.scripts.overrides import OVERRIDES_FILE, load_overrides, shipped_phrases
-from site_builder.yamlfile import LOADER
+from site_builder.yamlfile import load_yaml
 
 PROFILES = {
     "s2t": "OpenCC's standard Traditional forms (爲 衆 着 裏); words kept as written",
@@ -171,7 +171,7 @@ class ScriptConverter:
         match = FRONT_MATTER.match(text)
         if not match:
             return self.convert_markdown(text)
-        meta = yaml.load(match["yaml"], Loader=LOADER)
+        meta = load_yaml(match["yaml"])
         if not isinstance(meta, dict):
             raise InputError(Problem(path, "the front matter is not a mapping", 2))
         front = yaml.dump(
