@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from site_builder.model.body import Anchors, split_blocks
 from site_builder.model.regions import find_province
-from site_builder.model.source import SourceLines, align
-from site_builder.model.text import _tidy, cited_titles, count_chars, describe, document_kind, gbt7714, reading_minutes
+from site_builder.model import text as model_text
+from site_builder.model.source import HAN, PROBE, SourceLines, align, opening_han
+from site_builder.model.text import UNCOUNTED, _tidy, cited_titles, count_chars, describe, document_kind, gbt7714, reading_minutes
 from site_builder.render.markdown import BodyRenderer, plain_paragraph
 from site_builder.render.views import absolute, relative
 
@@ -44,9 +45,32 @@ def test_a_slice_tidied_is_the_start_of_the_text_tidied(text: str, cut: int) -> 
     ("text", "chars", "minutes"),
     [("", 0, 1), ("人大代表。", 4, 1), ("字" * 1000, 1000, 2), ("2022年，A市", 7, 1), ("字" * 4000, 4000, 10)],
 )
-def test_reading_time_counts_characters(text: str, chars: int, minutes: int) -> None:
+@pytest.mark.parametrize("table", [False, True], ids=["regex", "table"])
+def test_reading_time_counts_characters(text: str, chars: int, minutes: int, table: bool, counting_table: None) -> None:
+    if not table:
+        model_text._counted = None
     assert count_chars(text) == chars
     assert reading_minutes(text) == minutes
+
+
+@pytest.fixture
+def counting_table() -> None:
+    """Characters counted by table in the test (:func:`prepare_counting`); by the regular expression again after."""
+    model_text.prepare_counting()
+    yield
+    model_text._counted = None
+
+
+def test_the_counting_table_counts_every_character_as_the_regular_expression(counting_table: None) -> None:
+    bmp = "".join(chr(code) for code in range(0x10000) if not 0xD800 <= code < 0xE000)
+    assert count_chars(bmp) == len(UNCOUNTED.sub("", bmp)) > 40_000
+    # Beyond the BMP (a Han extension B character, a letter, an emoji): counted as the expression counts them.
+    assert count_chars("人\U00020000，𝐀😀") == len(UNCOUNTED.sub("", "人\U00020000，𝐀😀")) == 3
+
+
+@given(st.text(alphabet="人大常委会，。 abc1“》", max_size=80))
+def test_the_opening_han_characters_are_the_first_ones_of_the_text(text: str) -> None:
+    assert opening_han(text) == "".join(HAN.findall(text))[:PROBE]
 
 
 @pytest.mark.parametrize(

@@ -23,8 +23,8 @@ from site_builder.model.edition import Article, Author, Body, Citation, CitedDoc
 from site_builder.model.frontmatter import Document, parse_yaml, read_document
 from site_builder.model.regions import find_province
 from site_builder.model.source import SeedFolder, Source, SourceLines, align
-from site_builder.model.text import DOCUMENT_KINDS, cited_titles, document_kind, minutes, plain
-from site_builder.parallel import fork_map
+from site_builder.model.text import DOCUMENT_KINDS, cited_titles, document_kind, minutes, plain, prepare_counting
+from site_builder.parallel import PARALLEL, fork_map
 from site_builder.slugs import person_slug, slugify, unique
 
 T = TypeVar("T")
@@ -134,6 +134,8 @@ class FileCache(Protocol):
 
 class NoCache:
     def get_all(self, folder: Path, names: list[str], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
+        if len(names) >= PARALLEL:
+            prepare_counting()  # before the workers are forked: they share the table
         return fork_map(parse, [folder / name for name in names])
 
     def body(self, parsed: ParsedFile) -> Body:

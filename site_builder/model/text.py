@@ -6,6 +6,7 @@ Chinese has no spaces between words, so everything here counts characters.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 SENTENCE_END = re.compile(r"[。！？!?；…]+[”’」』）)]*")
 """The end of a sentence, with closing quotes that belong to it: ``。”`` in ``他说：“好。”然后``."""
@@ -48,8 +49,34 @@ def plain(markdown: str) -> str:
     return MARKDOWN_ESCAPE.sub(r"\1", text) if "\\" in text else text
 
 
+_counted: Any = None
+"""Per character of the Basic Multilingual Plane, 1 if it takes reading time: a NumPy table, once
+:func:`prepare_counting` has made it."""
+
+
+def prepare_counting() -> None:
+    """Count characters with a table from now on, here and in processes forked after: for a build that reads
+    many files. Loading NumPy takes about 0.1 s; a page of text is then counted in a seventh of the time the
+    regular expression takes (0.2 ms: each run of punctuation is a match)."""
+    global _counted
+    if _counted is None:
+        import numpy as np
+
+        everything = np.arange(0x10000, dtype="<u2").tobytes().decode("utf-16-le", "surrogatepass")
+        table = np.zeros(0x10000, dtype=np.uint8)
+        table[np.frombuffer(UNCOUNTED.sub("", everything).encode("utf-16-le", "surrogatepass"), dtype="<u2")] = 1
+        _counted = table
+
+
 def count_chars(text: str) -> int:
     """Characters that take reading time (punctuation and spaces do not)."""
+    if _counted is not None:
+        import numpy as np  # loaded already, by prepare_counting
+
+        units = text.encode("utf-16-le", "surrogatepass")
+        # A character beyond the BMP takes two units: such a text (rare) is left to the regular expression.
+        if len(units) == 2 * len(text):
+            return int(_counted[np.frombuffer(units, dtype="<u2")].sum())
     return len(UNCOUNTED.sub("", text))
 
 

@@ -37,6 +37,7 @@ from site_builder.exceptions import SiteBuilderError
 from site_builder.model.body import Block
 from site_builder.model.edition import Body
 from site_builder.model.load import KnownSlugs, ParsedFile
+from site_builder.model.text import prepare_counting
 from site_builder.parallel import PARALLEL, Background, fork_map
 from site_builder.render.pagekeys import Context, Listings, SiteKeys, digest
 from site_builder.render.writer import MARKER, Trees, standby_ready
@@ -194,6 +195,8 @@ class ParseCache:
         if self.store:
             self.store.mkdir(parents=True, exist_ok=True)
         # In packs of files, each pack's blocks written to one file: enough packs to share out among workers.
+        if len(stale) >= PARALLEL:
+            prepare_counting()  # before the workers are forked: they share the table
         size = min(PACK, max(1, len(stale) // PARALLEL))
         packs = [[folder / names[index] for index, _, _, _ in stale[start : start + size]] for start in range(0, len(stale), size)]
         parsed_files = [parsed for pack in fork_map(self._parse_and_keep, packs, chunk=1) for parsed in pack]
