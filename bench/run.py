@@ -7,7 +7,9 @@ Usage: .venv/bin/python bench/run.py [--articles 10000] [--runs 3] [--quick] [--
 It generates the edition (``edition.py``: articles of about 3,600 characters,
 300 authors, 12 topics, 30 regions) as site-builder content and as Hugo and
 Pelican projects (``peers/``), installs Hugo and Pelican into
-``bench/.venv-peers`` the first time, and measures, ``--runs`` times each:
+``bench/.venv-peers`` the first time, and measures in ``--runs`` rounds, each
+tool in turn (the machine's speed, which moves over a run, then weighs on the
+three alike):
 
 - cold build: no output and no cache (site-builder's ``.cache/`` removed,
   Pelican's content cache neither read nor written);
@@ -121,36 +123,34 @@ class Bench:
         return f"（第{self.edits}次订正）"
 
     def site_builder(self, project: Path) -> None:
-        article = project / "content" / f"{self.slug}.md"
-        for _ in range(self.runs):
-            peers.clean(project, "public", ".cache")
-            self.record("site-builder", "cold", measure.run(measure.site_builder("build"), project))
-            time.sleep(2.1)  # past the window in which a file may change without its stat changing
-            self.record("site-builder", "same", measure.run(measure.site_builder("build"), project))
-            measure.edit(article, self.marker())
-            self.record("site-builder", "edit", measure.run(measure.site_builder("build"), project))
+        """One round: a cold build, the rebuild with nothing changed, the re-run after one edit."""
+        peers.clean(project, "public", ".cache")
+        self.record("site-builder", "cold", measure.run(measure.site_builder("build"), project))
         self.pages["site-builder"] = pages(project / "public")
+        time.sleep(2.1)  # past the window in which a file may change without its stat changing
+        self.record("site-builder", "same", measure.run(measure.site_builder("build"), project))
+        measure.edit(project / "content" / f"{self.slug}.md", self.marker())
+        self.record("site-builder", "edit", measure.run(measure.site_builder("build"), project))
 
     def hugo(self, project: Path, binary: Path) -> None:
+        """One round: a cold build, the re-run after one edit."""
         command = [str(binary), "--quiet", "--cacheDir", str(project / ".hugo-cache")]
-        for _ in range(self.runs):
-            peers.clean(project, "public", "resources", ".hugo-cache")
-            self.record("Hugo", "cold", measure.run(command, project))
+        peers.clean(project, "public", "resources", ".hugo-cache")
+        self.record("Hugo", "cold", measure.run(command, project))
         self.pages["Hugo"] = pages(project / "public")
-        for _ in range(self.runs):
-            measure.edit(project / "content" / "articles" / f"{self.slug}.md", self.marker())
-            self.record("Hugo", "edit", measure.run(command, project))
+        measure.edit(project / "content" / "articles" / f"{self.slug}.md", self.marker())
+        self.record("Hugo", "edit", measure.run(command, project))
 
     def pelican(self, project: Path, binary: Path) -> None:
+        """One round: a cold build without the content cache, one run (not measured) that writes it, the
+        re-run after one edit, which reads it."""
         command = [str(binary), "-q", "-s", "pelicanconf.py"]
-        for _ in range(self.runs):
-            peers.clean(project, "output", "cache")
-            self.record("Pelican", "cold", measure.run([*command, "-e", "CACHE_CONTENT=false", "LOAD_CONTENT_CACHE=false"], project))
+        peers.clean(project, "output", "cache")
+        self.record("Pelican", "cold", measure.run([*command, "-e", "CACHE_CONTENT=false", "LOAD_CONTENT_CACHE=false"], project))
         self.pages["Pelican"] = pages(project / "output")
-        measure.run(command, project)  # writes the content cache the re-runs read
-        for _ in range(self.runs):
-            measure.edit(project / "content" / f"{self.slug}.md", self.marker())
-            self.record("Pelican", "edit", measure.run(command, project))
+        measure.run(command, project)
+        measure.edit(project / "content" / f"{self.slug}.md", self.marker())
+        self.record("Pelican", "edit", measure.run(command, project))
 
     def serve(self, tool: str, command: list[str], project: Path, source: Path, page: Path) -> None:
         """Start the server, then edit ``source`` ``runs`` times, each time until ``page`` shows the edit.
@@ -273,20 +273,25 @@ def main() -> None:
         slug = articles[len(articles) // 2].slug
         bench = Bench(runs, slug)
         project = make_edition(work / "site-builder", args.articles, scripts, articles)
-        bench.attempt("site-builder", "build", bench.site_builder, project)
-        if not args.skip_serve:
-            bench.attempt("site-builder", "serve", bench.serve, "site-builder", measure.site_builder("serve"), project,
-                          project / "content" / f"{slug}.md", project / "public" / "articles" / slug / "index.html")
         if found:
             hugo = peers.write_hugo(work / "hugo", articles)
             pelican = peers.write_pelican(work / "pelican", articles)
-            del articles
-            bench.attempt("Hugo", "build", bench.hugo, hugo, found.hugo)
-            if not args.skip_serve:
+        del articles
+        # Round after round, each tool in turn: the machine's speed, which moves over the minutes of a run,
+        # is much the same for the three in a round.
+        for number in range(runs):
+            note(f"round {number + 1} of {runs}")
+            bench.attempt("site-builder", "build", bench.site_builder, project)
+            if found:
+                bench.attempt("Hugo", "build", bench.hugo, hugo, found.hugo)
+                bench.attempt("Pelican", "build", bench.pelican, pelican, found.pelican)
+        if not args.skip_serve:
+            bench.attempt("site-builder", "serve", bench.serve, "site-builder", measure.site_builder("serve"), project,
+                          project / "content" / f"{slug}.md", project / "public" / "articles" / slug / "index.html")
+            if found:
                 bench.attempt("Hugo", "server", bench.serve, "Hugo", [str(found.hugo), "server", "--bind", "127.0.0.1",
                               "--cacheDir", str(hugo / ".hugo-cache")], hugo,
                               hugo / "content" / "articles" / f"{slug}.md", hugo / "public" / "articles" / slug / "index.html")
-            bench.attempt("Pelican", "build", bench.pelican, pelican, found.pelican)
         print(f"\n{args.articles:,} articles, {'both scripts' if args.both_scripts else 'one script'}, "
               f"median (min–max) of {runs} run{'s' * (runs > 1)}; ratios are site-builder's median ÷ the peer's")
         print(table(bench, found.versions if found else {}))
