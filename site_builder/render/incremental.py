@@ -36,8 +36,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, TypeVar
 from site_builder.exceptions import SiteBuilderError
 from site_builder.model.body import Block
 from site_builder.model.edition import Body
-from site_builder.model.load import KnownSlugs, ParsedFile
-from site_builder.model.text import prepare_counting
+from site_builder.model.load import KnownSlugs, ParsedFile, prepare_parsing
 from site_builder.parallel import PARALLEL, Background, fork_map
 from site_builder.render.pagekeys import Context, Listings, SiteKeys, digest
 from site_builder.render.writer import MARKER, Trees, standby_ready
@@ -194,7 +193,7 @@ class ParseCache:
         if self.store:
             self.store.mkdir(parents=True, exist_ok=True)
         if len(stale) >= PARALLEL:
-            prepare_counting()  # before the workers are forked: they share the table
+            prepare_parsing()
         # In packs of files, each pack's blocks written to one file: enough packs to share out among workers.
         size = min(PACK, max(1, len(stale) // PARALLEL))
         packs = [[folder / names[index] for index, _, _ in stale[start : start + size]] for start in range(0, len(stale), size)]
