@@ -54,9 +54,10 @@ class Document:
         return self.lines.get(keys, 1)
 
 
-def read_document(path: Path, problems: list[Problem]) -> Document | None:
-    """The parsed file, or ``None`` after adding what is wrong with it to ``problems``."""
-    data = path.read_bytes()
+def read_document(path: Path, problems: list[Problem], data: bytes | None = None) -> Document | None:
+    """The parsed file, or ``None`` after adding what is wrong with it to ``problems``. ``data``: its bytes, if
+    read already."""
+    data = path.read_bytes() if data is None else data
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

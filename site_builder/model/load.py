@@ -112,10 +112,17 @@ class ParsedFile(NamedTuple):
         return tuple.__new__, (ParsedFile, tuple(self))
 
 
+class Parse(Protocol):
+    """Parses one content file: :func:`parse_file` with the edition's seeds; ``data``, the file's bytes if read already."""
+
+    def __call__(self, path: Path, data: bytes | None = None) -> ParsedFile:
+        ...
+
+
 class FileCache(Protocol):
     """Keeps :class:`ParsedFile` results between builds; ``get_all`` calls ``parse`` only for files that changed."""
 
-    def get_all(self, folder: Path, names: list[str], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
+    def get_all(self, folder: Path, names: list[str], parse: Parse) -> list[ParsedFile]:
         """The files ``names`` of ``folder``, parsed."""
         ...
 
@@ -140,7 +147,7 @@ def prepare_parsing() -> None:
 
 
 class NoCache:
-    def get_all(self, folder: Path, names: list[str], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
+    def get_all(self, folder: Path, names: list[str], parse: Parse) -> list[ParsedFile]:
         if len(names) >= PARALLEL:
             prepare_parsing()
         return fork_map(parse, [folder / name for name in names])
@@ -182,11 +189,13 @@ class KnownSlugs:
         return self.documents.get(title) or slugify(title)
 
 
-def parse_file(path: Path, seeds: SeedFolder, known: KnownSlugs | None = None) -> ParsedFile:
-    """Read, check and split one content file, and align its blocks with the OCR lines."""
+def parse_file(path: Path, seeds: SeedFolder, known: KnownSlugs | None = None, data: bytes | None = None) -> ParsedFile:
+    """Read, check and split one content file, and align its blocks with the OCR lines. ``data``: the file's
+    bytes, if read already."""
     known = known or KnownSlugs()
     problems: list[Problem] = []
-    document = read_document(path, problems)
+    data = path.read_bytes() if data is None else data
+    document = read_document(path, problems, data)
     if document is None or not _check_fields(document, problems):
         return ParsedFile(None, problems)
     blocks = split_blocks(document.body, document.body_line)
@@ -194,7 +203,7 @@ def parse_file(path: Path, seeds: SeedFolder, known: KnownSlugs | None = None) -
     if source:
         align(blocks, source.text, seeds.han(source.text.file))
     lines = (source.text.lines + (source.abstract.lines if source.abstract else ())) if source else ()
-    digest = hashlib.sha1(path.read_bytes() + "\n".join(lines).encode()).hexdigest()
+    digest = hashlib.sha1(data + "\n".join(lines).encode()).hexdigest()
     meta = document.meta
     abstract = (meta.get("abstract") or "").strip()
     places = [("abstract", abstract)] + [(b.anchor, plain(b.text)) for b in blocks]

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, TypeVar
 from site_builder.exceptions import SiteBuilderError
 from site_builder.model.body import Block
 from site_builder.model.edition import Body
-from site_builder.model.load import KnownSlugs, ParsedFile, prepare_parsing
+from site_builder.model.load import KnownSlugs, Parse, ParsedFile, prepare_parsing
 from site_builder.parallel import PARALLEL, Background, fork_map
 from site_builder.render.pagekeys import Context, Listings, SiteKeys, digest
 from site_builder.render.writer import MARKER, Trees, standby_ready
@@ -62,10 +62,14 @@ def _stat(path: str | os.PathLike) -> tuple[int, int, int]:
     return _identity(os.stat(path))
 
 
-def _sha(path: str) -> str:
+def _sha(data: bytes) -> str:
     """The digest of a content file's bytes, which tells its versions apart when its stat cannot."""
+    return hashlib.sha1(data).hexdigest()
+
+
+def _read(path: str) -> bytes:
     with open(path, "rb") as stream:
-        return hashlib.sha1(stream.read()).hexdigest()
+        return stream.read()
 
 
 def _identity(stat: os.stat_result) -> tuple[int, int, int]:
@@ -141,7 +145,7 @@ class ParseCache:
     """Where the blocks of parsed files are kept, in packs of up to :data:`PACK` files (:attr:`ParsedFile.stored`
     says where), instead of in memory: a build reads only those of the pages it renders, and the cache loads
     fast. ``None``: in memory."""
-    parse: Callable[[Path], ParsedFile] | None = None
+    parse: Parse | None = None
     memos: dict[str, tuple[str, object]] = field(default_factory=dict)
     """What the edition worked out from the files' metadata (related articles), by name: (key, value)."""
     known: KnownSlugs = field(default_factory=KnownSlugs)
@@ -165,7 +169,7 @@ class ParseCache:
             self.dirty = set(range(SHARDS))
         self.context, self.seen, self.on_parse, self.store, self.stats = context, set(), on_parse, store, stats
 
-    def get_all(self, folder: Path, names: list[str], parse: Callable[[Path], ParsedFile]) -> list[ParsedFile]:
+    def get_all(self, folder: Path, names: list[str], parse: Parse) -> list[ParsedFile]:
         """Each file of ``folder`` parsed, the ones that changed parsed again, side by side in worker processes."""
         # A file is checked when its stat was taken: with the build's own stats, when it began taking them.
         now = self.stats.taken if self.stats else time.time_ns()
@@ -183,7 +187,7 @@ class ParseCache:
                 found.append(entry.parsed)
                 continue
             self.dirty.add(shard(key))
-            if entry is not None and entry.sha == _sha(key):
+            if entry is not None and entry.sha == _sha(_read(key)):
                 self.entries[key] = entry._replace(stat=stat, checked=now)
                 found.append(entry.parsed)
             else:
@@ -208,11 +212,12 @@ class ParseCache:
         return found
 
     def _parse_and_keep(self, paths: list[Path]) -> list[tuple[str, ParsedFile]]:
-        """Hash and parse ``paths`` (in a worker, for many files: hashing 10,000 files takes 0.4 s); their blocks
-        go to one file of the store (a file each would cost more to create than to write), the rest back to the
+        """Read, hash and parse ``paths`` (in a worker, for many files: hashing 10,000 files takes 0.4 s), each
+        file read once; their blocks go to one file of the store (a file each would cost more to create than to write), the rest back to the
         build, each parsed file with the digest of its bytes."""
-        shas = [_sha(str(path)) for path in paths]
-        parsed = [self.parse(path) for path in paths]
+        contents = [path.read_bytes() for path in paths]
+        shas = list(map(_sha, contents))
+        parsed = [self.parse(path, data=content) for path, content in zip(paths, contents)]
         if self.store is None:
             return list(zip(shas, parsed))
         data = [pickle.dumps(p.blocks, protocol=pickle.HIGHEST_PROTOCOL) if p.digest else b"" for p in parsed]
@@ -337,7 +342,7 @@ def _settled(key: str, entry: _Entry, now: int) -> _Entry:
     if entry.checked - entry.stat[0] > RACY or now - entry.stat[0] <= RACY:
         return entry
     try:
-        same = _stat(key) == entry.stat and _sha(key) == entry.sha
+        same = _stat(key) == entry.stat and _sha(_read(key)) == entry.sha
     except OSError:
         return entry
     return entry._replace(checked=now) if same else entry
