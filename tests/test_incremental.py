@@ -374,6 +374,23 @@ class _Unreadable:
         return operator.getitem, ({}, "memos")
 
 
+def test_bodies_the_cache_lost_are_parsed_again(tmp_path: Path) -> None:
+    """The blocks of parsed files are kept in packs beside the cache; a pack cut short or gone costs a parse."""
+    project = small_project(tmp_path)
+    build_here(project)
+    packs = sorted(incremental.blocks_folder(state_path(project / "content", project / "public", project / "site.yml")).glob("*.pack"))
+    assert len(packs) > 1
+    packs[0].unlink()
+    for pack in packs[1:]:
+        pack.write_bytes(pack.read_bytes()[: pack.stat().st_size // 2])
+    # Every page rendered again, from the parsed files the cache keeps, whose bodies are in the packs.
+    base = (ROOT / "themes" / "default" / "templates" / "base.html").read_text("utf-8")
+    (project / "theme" / "templates" / "base.html").write_text(base.replace("<main", "<!-- theme -->\n<main"), "utf-8")
+    report = build_here(project)
+    assert report.rendered > report.pages
+    assert tree(project / "public") == clean_tree(project)
+
+
 def test_a_cache_that_cannot_be_read_is_not_used(tmp_path: Path) -> None:
     import pickle
 

@@ -244,9 +244,14 @@ class ParseCache:
         """The blocks of content file ``file`` kept where ``stored`` says; parsed again should the store have lost them."""
         name, start, length = stored
         try:
-            with open(self.store / name, "rb") as stream:
-                stream.seek(start)
-                return pickle.loads(stream.read(length))
+            # A read at an offset without a buffered file object: a third of the time, twice for every article of
+            # a first build (its page, its search data).
+            descriptor = os.open(os.path.join(self.store, name), os.O_RDONLY)
+            try:
+                data = os.pread(descriptor, length, start)
+            finally:
+                os.close(descriptor)
+            return pickle.loads(data)
         except UNREADABLE:
             return self.parse(Path(file)).blocks
 
