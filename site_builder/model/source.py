@@ -9,11 +9,9 @@ from typing import NamedTuple
 from site_builder.model.body import Block
 from site_builder.model.text import plain
 
-HAN = re.compile(r"[\u3400-\u9fff]")
-"""A Han character, the only text OCR repairs leave in place (spaces and punctuation change): ``人``."""
-
 HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
-"""Consecutive Han characters: ``人大常委会`` in ``人大常委会，是``."""
+"""Consecutive Han characters, the only text OCR repairs leave in place (spaces and punctuation change):
+``人大常委会`` in ``人大常委会，是``."""
 
 PROBE = 8
 """How many Han characters of a block's opening are looked up in the OCR text."""
@@ -51,7 +49,7 @@ class HanText:
         """Line → how many Han characters come before it."""
         for number, line in source.numbered():
             self.before[number] = len(stream)
-            found = HAN.findall(line)
+            found = "".join(HAN_RUN.findall(line))
             stream += found
             self.line_of += [number] * len(found)
         self.before[source.last + 1] = len(stream)
