@@ -23,12 +23,6 @@ MAX_LENGTH = 48
 """Longest slug, cut at a syllable boundary."""
 
 
-def load_pinyin() -> None:
-    """Import pypinyin now, for instance before worker processes are forked that all need it: each would
-    otherwise load its phrase dictionary itself (a quarter of a second)."""
-    import pypinyin  # noqa: F401
-
-
 def _pinyin(text: str) -> list[str]:
     """Toneless syllables of ``text``. pypinyin is imported on first use: loading its phrase
     dictionary takes about 0.2 s, which a build with nothing to do should not pay."""

@@ -25,7 +25,7 @@ from site_builder.model.regions import find_province
 from site_builder.model.source import SeedFolder, Source, SourceLines, align
 from site_builder.model.text import DOCUMENT_KINDS, cited_titles, document_kind, minutes, plain, prepare_counting
 from site_builder.parallel import PARALLEL, fork_map
-from site_builder.slugs import load_pinyin, person_slug, slugify, unique
+from site_builder.slugs import person_slug, slugify, unique
 
 T = TypeVar("T")
 
@@ -139,17 +139,10 @@ class FileCache(Protocol):
         ...
 
 
-def prepare_parsing() -> None:
-    """Load what parsing many files needs, before the worker processes that parse them are forked and share
-    it: the table that counts characters, and pypinyin (for the slugs of cited documents)."""
-    prepare_counting()
-    load_pinyin()
-
-
 class NoCache:
     def get_all(self, folder: Path, names: list[str], parse: Parse) -> list[ParsedFile]:
         if len(names) >= PARALLEL:
-            prepare_parsing()
+            prepare_counting()  # before the workers are forked: they share the table
         return fork_map(parse, [folder / name for name in names])
 
     def body(self, parsed: ParsedFile) -> Body:

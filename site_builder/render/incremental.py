@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, TypeVar
 from site_builder.exceptions import SiteBuilderError
 from site_builder.model.body import Block
 from site_builder.model.edition import Body
-from site_builder.model.load import KnownSlugs, Parse, ParsedFile, prepare_parsing
+from site_builder.model.load import KnownSlugs, Parse, ParsedFile
+from site_builder.model.text import prepare_counting
 from site_builder.parallel import PARALLEL, Background, fork_map
 from site_builder.render.pagekeys import Context, Listings, SiteKeys, digest
 from site_builder.render.writer import MARKER, Trees, standby_ready
@@ -197,7 +198,9 @@ class ParseCache:
         if self.store:
             self.store.mkdir(parents=True, exist_ok=True)
         if len(stale) >= PARALLEL:
-            prepare_parsing()
+            # Before the workers are forked: they share the table. Not pypinyin, which each of them loads (0.25
+            # s): loaded here, its 58 MB would stay through the rendering, in the build's peak of memory.
+            prepare_counting()
         # In packs of files, each pack's blocks written to one file: enough packs to share out among workers.
         size = min(PACK, max(1, len(stale) // PARALLEL))
         packs = [[folder / names[index] for index, _, _ in stale[start : start + size]] for start in range(0, len(stale), size)]
