@@ -216,8 +216,8 @@ class ParseCache:
 
     def _parse_and_keep(self, paths: list[Path]) -> list[tuple[str, ParsedFile]]:
         """Read, hash and parse ``paths`` (in a worker, for many files: hashing 10,000 files takes 0.4 s), each
-        file read once; their blocks go to one file of the store (a file each would cost more to create than to write), the rest back to the
-        build, each parsed file with the digest of its bytes."""
+        file read once; their blocks go to one file of the store (a file each would cost more to create than to
+        write), the rest back to the build, each parsed file with the digest of its bytes."""
         contents = [path.read_bytes() for path in paths]
         shas = list(map(_sha, contents))
         parsed = [self.parse(path, data=content) for path, content in zip(paths, contents)]
