@@ -45,17 +45,24 @@ def test_a_slice_tidied_is_the_start_of_the_text_tidied(text: str, cut: int) -> 
     ("text", "chars", "minutes"),
     [("", 0, 1), ("人大代表。", 4, 1), ("字" * 1000, 1000, 2), ("2022年，A市", 7, 1), ("字" * 4000, 4000, 10)],
 )
-@pytest.mark.parametrize("table", [False, True], ids=["regex", "table"])
-def test_reading_time_counts_characters(text: str, chars: int, minutes: int, table: bool, counting_table: None) -> None:
-    if not table:
-        model_text._counted = None
+def test_reading_time_counts_characters(text: str, chars: int, minutes: int, counting: None) -> None:
     assert count_chars(text) == chars
     assert reading_minutes(text) == minutes
 
 
+@pytest.fixture(params=[False, True], ids=["regex", "table"])
+def counting(request: pytest.FixtureRequest) -> None:
+    """Characters counted by the regular expression, or by table (:func:`prepare_counting`); by the expression after."""
+    model_text._counted = None
+    if request.param:
+        model_text.prepare_counting()
+    yield
+    model_text._counted = None
+
+
 @pytest.fixture
 def counting_table() -> None:
-    """Characters counted by table in the test (:func:`prepare_counting`); by the regular expression again after."""
+    """Characters counted by table in the test; by the regular expression after."""
     model_text.prepare_counting()
     yield
     model_text._counted = None

@@ -54,10 +54,8 @@ class Document:
         return self.lines.get(keys, 1)
 
 
-def read_document(path: Path, problems: list[Problem], data: bytes | None = None) -> Document | None:
-    """The parsed file, or ``None`` after adding what is wrong with it to ``problems``. ``data``: its bytes, if
-    read already."""
-    data = path.read_bytes() if data is None else data
+def read_document(path: Path, data: bytes, problems: list[Problem]) -> Document | None:
+    """The file ``path`` holding ``data``, parsed, or ``None`` after adding what is wrong with it to ``problems``."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

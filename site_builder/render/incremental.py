@@ -36,8 +36,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, TypeVar
 from site_builder.exceptions import SiteBuilderError
 from site_builder.model.body import Block
 from site_builder.model.edition import Body
-from site_builder.model.load import KnownSlugs, Parse, ParsedFile
-from site_builder.model.text import prepare_counting
+from site_builder.model.load import KnownSlugs, Parse, ParsedFile, prepare_parsing
 from site_builder.parallel import PARALLEL, Background, fork_map
 from site_builder.render.pagekeys import Context, Listings, SiteKeys, digest
 from site_builder.render.writer import MARKER, Trees, standby_ready
@@ -66,11 +65,6 @@ def _stat(path: str | os.PathLike) -> tuple[int, int, int]:
 def _sha(data: bytes) -> str:
     """The digest of a content file's bytes, which tells its versions apart when its stat cannot."""
     return hashlib.sha1(data).hexdigest()
-
-
-def _read(path: str) -> bytes:
-    with open(path, "rb") as stream:
-        return stream.read()
 
 
 def _identity(stat: os.stat_result) -> tuple[int, int, int]:
@@ -188,7 +182,7 @@ class ParseCache:
                 found.append(entry.parsed)
                 continue
             self.dirty.add(shard(key))
-            if entry is not None and entry.sha == _sha(_read(key)):
+            if entry is not None and entry.sha == _sha(Path(key).read_bytes()):
                 self.entries[key] = entry._replace(stat=stat, checked=now)
                 found.append(entry.parsed)
             else:
@@ -197,10 +191,7 @@ class ParseCache:
         self.parse = parse
         if self.store:
             self.store.mkdir(parents=True, exist_ok=True)
-        if len(stale) >= PARALLEL:
-            # Before the workers are forked: they share the table. Not pypinyin, which each of them loads (0.25
-            # s): loaded here, its 58 MB would stay through the rendering, in the build's peak of memory.
-            prepare_counting()
+        prepare_parsing(len(stale))
         # In packs of files, each pack's blocks written to one file: enough packs to share out among workers.
         size = min(PACK, max(1, len(stale) // PARALLEL))
         packs = [[folder / names[index] for index, _, _ in stale[start : start + size]] for start in range(0, len(stale), size)]
@@ -350,7 +341,7 @@ def _settled(key: str, entry: _Entry, now: int) -> _Entry:
     if entry.checked - entry.stat[0] > RACY or now - entry.stat[0] <= RACY:
         return entry
     try:
-        same = _stat(key) == entry.stat and _sha(_read(key)) == entry.sha
+        same = _stat(key) == entry.stat and _sha(Path(key).read_bytes()) == entry.sha
     except OSError:
         return entry
     return entry._replace(checked=now) if same else entry
