@@ -21,7 +21,7 @@ from site_builder.exceptions import SiteBuilderError
 from site_builder.model.load import ParsedFile
 import site_builder.render as render_package
 from site_builder import parallel
-from site_builder.render import build, incremental
+from site_builder.render import build, incremental, pagekeys
 from site_builder.render.search import data as search_data
 from site_builder.render.incremental import BuildState, state_path
 
@@ -152,6 +152,32 @@ def test_search_data_made_whole_beside_the_pages(tmp_path: Path, monkeypatch: py
     build_here(project)
     assert tree(project / "public") == clean_tree(project)
 
+
+
+def test_an_edit_works_out_keys_only_for_the_pages_it_may_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The pages of the articles whose files are as they were, listing none with a new listing, keep their keys
+    # unasked: at 10,000 articles, working out each one's key costs more than the pages the edit changes.
+    project = small_project(tmp_path)
+    articles = sorted((project / "content").glob("*.md"))
+    build_here(project)
+    keyed: list[str] = []
+    coarse = pagekeys.SiteKeys.coarse
+    monkeypatch.setattr(pagekeys.SiteKeys, "coarse", lambda self, path, *rest: keyed.append(path) or coarse(self, path, *rest))
+    edit(articles[1], last_sentence(articles[1]), "（订正）" + last_sentence(articles[1]))
+    build_here(project)
+    slug = re.search(r"^slug: (\S+)", articles[1].read_text("utf-8"), re.M).group(1)
+    assert {path for path in keyed if path.startswith("articles/")} == {f"articles/{slug}/index.html"}
+    assert tree(project / "public") == clean_tree(project)
+
+    # A new description: the pages listing the article are keyed too, and only they.
+    keyed.clear()
+    edit(articles[1], "abstract: ", "abstract: 订正")
+    build_here(project)
+    listing = {path for path in keyed if path.startswith("articles/")}
+    shown = {f"articles/{p.parent.name}/index.html" for p in (project / "public" / "articles").glob("*/index.html")
+             if f'href="../{slug}/index.html' in p.read_text("utf-8") or p.parent.name == slug}
+    assert listing == shown and len(listing) < len(articles)
+    assert tree(project / "public") == clean_tree(project)
 
 def test_rebuild_without_changes_does_nothing(tmp_path: Path) -> None:
     project = small_project(tmp_path)

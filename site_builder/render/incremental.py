@@ -42,9 +42,10 @@ from site_builder.render.pagekeys import Context, Listings, SiteKeys, digest
 from site_builder.render.writer import MARKER, Trees, standby_ready
 
 if TYPE_CHECKING:
+    from site_builder.model import Article
     from site_builder.render.site import Site
 
-FORMAT = 18
+FORMAT = 19
 """Bumped when the cache's layout changes; an older cache is ignored."""
 
 T = TypeVar("T")
@@ -394,7 +395,7 @@ class RenderCache:
     salt: str = ""
     new_keys: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     rendered: int = 0
-    on_page: Callable[[], None] | None = None
+    on_page: Callable[[int], None] | None = None
     trees: Trees = field(default_factory=Trees)
     """The files of the output and of its standby copy, for the writer."""
     search_tokens: dict[str, str] = field(default_factory=dict)
@@ -412,7 +413,7 @@ class RenderCache:
         marker = out / MARKER
         return marker.is_file() and _stat(marker) == self.marker
 
-    def start(self, out: Path, salt: str, on_page: Callable[[], None] | None = None) -> None:
+    def start(self, out: Path, salt: str, on_page: Callable[[int], None] | None = None) -> None:
         """Begin a build into ``out``; outputs are reused only if ``out`` is the one the keys describe."""
         self.out, self.salt, self.on_page = out.resolve(), salt, on_page
         if not self.describes(self.out):
@@ -424,10 +425,8 @@ class RenderCache:
         """Whether the current output file of the page at ``path`` (rendered with ``template`` and ``context``)
         can be kept (its key is unchanged); if not, render it."""
         if self.on_page:
-            self.on_page()
-        keys = self._sites.get(id(site))
-        if keys is None:
-            keys = self._sites[id(site)] = SiteKeys(site, self.salt, self.listings, self.new_listings)
+            self.on_page(1)
+        keys = self._keys(site)
         name = site.script.prefix + path
         old = self.keys.get(name)
         coarse = keys.coarse(path, template, context)
@@ -437,6 +436,26 @@ class RenderCache:
             return True
         self.rendered += 1
         return False
+
+    def settled(self, site: Site) -> list[Article]:
+        """The articles whose pages the last build wrote as this one would (:meth:`SiteKeys.settled`) and the
+        output holds: their keys are carried over, their files kept, without a key worked out for each."""
+        prefix, kept = site.script.prefix, []
+        for article in self._keys(site).settled():
+            name = prefix + article.url
+            old = self.keys.get(name)
+            if old is not None and self._kept(name):
+                self.new_keys[name] = old
+                kept.append(article)
+        if self.on_page:
+            self.on_page(len(kept))
+        return kept
+
+    def _keys(self, site: Site) -> SiteKeys:
+        keys = self._sites.get(id(site))
+        if keys is None:
+            keys = self._sites[id(site)] = SiteKeys(site, self.salt, self.listings, self.new_listings)
+        return keys
 
     def _kept(self, name: str) -> bool:
         """Whether the output file ``name`` is there to keep: the standby copy, which the build swaps in, holds

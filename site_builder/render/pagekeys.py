@@ -20,13 +20,19 @@ gives the lists (:attr:`~site_builder.model.Article.listing`), so the last
 build's listed keys are kept for the others; and a page keeps its finer key
 when its *coarse* key (the structure, and the files it shows in full) is
 unchanged and none of the articles it lists has a new listing.
+
+An edit then changes few pages, and most of 10,000 articles' pages need no key
+at all: while the site's settings and structure hold, the page of an article
+whose file is as the last build read it (its :attr:`~site_builder.model.Article.digest`)
+and which lists no article with a new listing keeps the last build's keys
+(:meth:`SiteKeys.settled`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
 if TYPE_CHECKING:
     from site_builder.model import Article
@@ -37,8 +43,15 @@ Context = Mapping[str, Any]
 """What a page's template gets besides the site's (:attr:`~site_builder.render.views.Page.context`): its
 article, author, topic or region, or the feed's entries; the keys look at nothing else."""
 
-Listings = tuple[str, dict[str, tuple[object, bytes]]]
-"""A site's structure, and its articles' listed keys by slug (:attr:`SiteKeys.listed_keys`)."""
+class Listings(NamedTuple):
+    """What a build's keys of one site were worked out from, kept for the next build's."""
+
+    structure: str
+    common: str
+    listed_keys: dict[str, tuple[object, bytes]]
+    """The articles' listed keys by slug (:attr:`SiteKeys.listed_keys`)."""
+    digests: dict[str, str]
+    """The articles' digests by slug: what their pages show in full."""
 
 
 def digest(*parts: object) -> str:
@@ -58,9 +71,9 @@ class SiteKeys:
     def __init__(
         self, site: Site, salt: str, remembered: dict[str, Listings] | None = None, kept: dict[str, Listings] | None = None,
     ):
-        """``remembered``: the listed keys of the last build's sites, by script prefix: (structure,
-        :attr:`listed_keys`); this site's are put in ``kept``, for the next build once this one is done (those of
-        a build that failed must not stand for the pages of the output it did not replace)."""
+        """``remembered``: the :class:`Listings` of the last build's sites, by script prefix; this site's are put
+        in ``kept``, for the next build once this one is done (those of a build that failed must not stand for
+        the pages of the output it did not replace)."""
         from site_builder.render.theme import theme_folders
 
         edition = site.edition
@@ -83,7 +96,9 @@ class SiteKeys:
         # Converted (to another script, or resolving the editors' markup), a body may show another opening or length.
         self._converted = edition is not site.source_edition
         known = (remembered or {}).get(self.prefix)
-        last = known[1] if known and known[0] == self.structure else {}
+        last = known.listed_keys if known and known.structure == self.structure else {}
+        # The last build's pages show what this one's would, but for the articles' files and listings.
+        self._last_digests = known.digests if known and known.structure == self.structure and known.common == self.common else None
         self.listed_keys: dict[str, tuple[object, bytes]] = {}
         """Slug → (what the article's file gives the lists, its listed key); the last build's where they hold."""
         self.changed: set[str] = set()
@@ -95,7 +110,7 @@ class SiteKeys:
             else:
                 self.changed.add(a.slug)
         if kept is not None:
-            kept[self.prefix] = (self.structure, self.listed_keys)
+            kept[self.prefix] = Listings(self.structure, self.common, self.listed_keys, {a.slug: a.digest for a in edition.articles})
         self._edition = edition
         self._sections: dict[int, str] | None = None
         # The pages that list every article (the home page, the indexes) show neither descriptions nor reading
@@ -118,6 +133,19 @@ class SiteKeys:
                 [t.key for t in a.topics], [(d.title, d.slug) for d in a.documents], a.description, a.reading_minutes, a.author_note,
             )
         return entry[1]
+
+    def settled(self) -> list[Article]:
+        """The articles whose pages show what they showed in the last build: its file as it was (by digest),
+        and no article the page lists has a new listing. Their keys are the last build's. None when the
+        site's settings or structure changed."""
+        last = self._last_digests
+        if last is None:
+            return []
+        changed = self.changed
+        return [
+            a for a in self._edition.articles
+            if last.get(a.slug) == a.digest and not (changed and any(x.slug in changed for x in _listed_by_page(a)))
+        ]
 
     def coarse(self, path: str, template: str, context: Context) -> bytes:
         """A key for as long as the structure holds and the articles the page lists keep their listings
@@ -148,11 +176,15 @@ def listed_articles(context: Context) -> list[Article] | None:
     """The articles a page lists: an article's page its own, its neighbours, related and linked articles; the
     feed its entries; an author's, topic's or region's page theirs. ``None``: it may list every article."""
     if "article" in context:
-        a = context["article"]
-        return [x for x in (a, a.previous, a.next, *a.related(), *(t for t, _ in a.links.values())) if x]
+        return _listed_by_page(context["article"])
     if "entries" in context:
         return list(context["entries"])
     for name in ("author", "topic", "region"):
         if name in context:
             return context[name].articles
     return None
+
+
+def _listed_by_page(a: Article) -> list[Article]:
+    """The articles the page of ``a`` lists: itself, its neighbours, related and linked articles."""
+    return [x for x in (a, a.previous, a.next, *a.related(), *(t for t, _ in a.links.values())) if x]

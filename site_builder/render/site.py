@@ -279,8 +279,12 @@ class Site:
             add_page(Page("sitemap.xml", "sitemap.xml", "", "", ""), stream=True, paths=[p for p in paths if p != "404.html"])
         for page in front:
             add_page(page)
+        settled = set(map(id, self.renders.settled(self))) if self.renders else set()
         for article in self.edition.articles:
-            add(partial(self.article_page, article, sections[id(article)]), article.url, ARTICLE, {"article": article})
+            if id(article) in settled:
+                files[self.script.prefix + article.url] = UNCHANGED
+            else:
+                add(partial(self.article_page, article, sections[id(article)]), article.url, ARTICLE, {"article": article})
         for page in lists:
             add_page(page)
         if len(jobs) >= PARALLEL:
