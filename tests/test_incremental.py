@@ -24,6 +24,7 @@ from site_builder import parallel
 from site_builder.render import build, incremental, pagekeys
 from site_builder.render.search import data as search_data
 from site_builder.render.incremental import BuildState, state_path
+from site_builder.render.writer import write_site
 
 ARTICLES = 8
 
@@ -428,3 +429,15 @@ def test_a_cache_that_cannot_be_read_is_not_used(tmp_path: Path) -> None:
     edit(next((project / "content").glob("*.md")), "title: ", "title: 新")
     build_here(project)
     assert tree(project / "public") == clean_tree(project)
+
+
+def test_each_worker_renders_a_run_of_consecutive_jobs(tmp_path: Path) -> None:
+    # One worker from the front, one from the back: each touches one part of the edition, and copies less of it.
+    def job(number: int):
+        return lambda: [(f"{number:03d}.txt", str(os.getpid()))]
+
+    jobs = [job(number) for number in range(300)]
+    write_site(tmp_path / "out", {}, jobs, workers=2)
+    pids = [(tmp_path / "out" / f"{number:03d}.txt").read_text() for number in range(300)]
+    runs = [pid for index, pid in enumerate(pids) if index == 0 or pid != pids[index - 1]]
+    assert len(runs) == len(set(runs)) and os.getpid() not in map(int, runs), runs

