@@ -434,10 +434,19 @@ def test_a_cache_that_cannot_be_read_is_not_used(tmp_path: Path) -> None:
 def test_each_worker_renders_a_run_of_consecutive_jobs(tmp_path: Path) -> None:
     # One worker from the front, one from the back: each touches one part of the edition, and copies less of it.
     def job(number: int):
-        return lambda: [(f"{number:03d}.txt", str(os.getpid()))]
+        return lambda: [(f"{number:04d}.txt", str(os.getpid()))]
 
-    jobs = [job(number) for number in range(300)]
+    jobs = [job(number) for number in range(1000)]
     write_site(tmp_path / "out", {}, jobs, workers=2)
-    pids = [(tmp_path / "out" / f"{number:03d}.txt").read_text() for number in range(300)]
+    pids = [(tmp_path / "out" / f"{number:04d}.txt").read_text() for number in range(1000)]
     runs = [pid for index, pid in enumerate(pids) if index == 0 or pid != pids[index - 1]]
-    assert len(runs) == len(set(runs)) and os.getpid() not in map(int, runs), runs
+    assert len(runs) == len(set(runs)) and str(os.getpid()) not in runs, runs
+
+
+def test_few_jobs_go_to_whichever_worker_is_free(tmp_path: Path) -> None:
+    # An edit's few pages, the longest first (three topics' lists): the two longest are rendered side by side.
+    def job(number: int):
+        return lambda: (time.sleep(0.3 if number < 3 else 0), [(f"{number}.txt", str(os.getpid()))])[1]
+
+    write_site(tmp_path / "out", {}, [job(number) for number in range(8)], workers=2)
+    assert (tmp_path / "out" / "0.txt").read_text() != (tmp_path / "out" / "1.txt").read_text()

@@ -212,7 +212,9 @@ def _run(
         chunks.append(range(start, min(start + size, len(jobs))))
         start += size
     context = multiprocessing.get_context("fork")
-    _jobs = (jobs, writing, chunks, context.Array("l", [0, len(chunks) - 1, 0]))
+    # Few jobs (an edit's): every worker takes the next from the front, and the longest are shared out.
+    shared = len(chunks) if len(jobs) < 2 * CHUNK else 0
+    _jobs = (jobs, writing, chunks, context.Array("l", [0, len(chunks) - 1, 0, shared]))
     try:
         with context.Pool(workers, _worker_start, (lock,)) as pool:
             # Each task renders the chunk its worker claims (_work): as many tasks as chunks.
@@ -228,8 +230,9 @@ def _run(
 
 _jobs: tuple[list[Job], _Writing | None, list[range], Any] = ([], None, [], None)
 """The jobs of the build in progress, where they write, their chunks and the claims on the chunks (the next
-from the front, the next from the back, the workers started), which forked workers inherit (functions cannot be
-sent to them, and what is written where, thousands of names, would be sent with every chunk)."""
+from the front, the next from the back, the workers started, the chunks every worker takes from the front),
+which forked workers inherit (functions cannot be sent to them, and what is written where, thousands of names,
+would be sent with every chunk)."""
 
 _from_back = False
 """Whether this worker claims chunks from the back of the jobs (:func:`_work`)."""
@@ -247,15 +250,16 @@ def _worker_start(lock: int) -> None:
 
 def _work(_: int) -> list[tuple[str, int]]:
     """Render the next chunk from this worker's end of the jobs: the first worker from the front (the longest
-    jobs), the second from the back, until they meet. Each renders a run of consecutive articles, and copies
-    less of the edition than it would with every other chunk (CPython writes a reference count in every
-    object a worker reads, and the page holding it is copied then): 347 → 322 MB at the peak of a first build
-    of 10,000 articles."""
+    jobs, among them the pages that list every article), the second from the back, until they meet. Each
+    renders a run of consecutive articles, and copies less of the edition than it would with every other chunk
+    (CPython writes a reference count in every object a worker reads, and the page holding it is copied then):
+    a first build of 10,000 articles peaks at 322 MB instead of 347. Few jobs go to whichever worker is free,
+    from the front: an edit's longest pages (the lists of a topic) are rendered side by side."""
     jobs, writing, chunks, claims = _jobs
     with claims.get_lock():
-        end = 1 if _from_back else 0
-        index = claims[end]
-        claims[end] += -1 if _from_back else 1
+        back = _from_back and claims[0] >= claims[3]
+        index = claims[1 if back else 0]
+        claims[1 if back else 0] += -1 if back else 1
     return [pair for i in chunks[index] for pair in _render(jobs[i], writing)]
 
 
