@@ -212,9 +212,7 @@ def _run(
         chunks.append(range(start, min(start + size, len(jobs))))
         start += size
     context = multiprocessing.get_context("fork")
-    # Few jobs (an edit's): every worker takes the next from the front, and the longest are shared out.
-    shared = len(chunks) if len(jobs) < 2 * CHUNK else 0
-    _jobs = (jobs, writing, chunks, context.Array("l", [0, len(chunks) - 1, 0, shared]))
+    _jobs = (jobs, writing, chunks, _Claims(context, len(chunks), both_ends=len(jobs) >= 2 * CHUNK))
     try:
         with context.Pool(workers, _worker_start, (lock,)) as pool:
             # Each task renders the chunk its worker claims (_work): as many tasks as chunks.
@@ -228,39 +226,58 @@ def _run(
     return stamps
 
 
-_jobs: tuple[list[Job], _Writing | None, list[range], Any] = ([], None, [], None)
-"""The jobs of the build in progress, where they write, their chunks and the claims on the chunks (the next
-from the front, the next from the back, the workers started, the chunks every worker takes from the front),
-which forked workers inherit (functions cannot be sent to them, and what is written where, thousands of names,
-would be sent with every chunk)."""
+class _Claims:
+    """Which chunk of jobs each worker renders next, shared by the forked workers.
 
-_from_back = False
-"""Whether this worker claims chunks from the back of the jobs (:func:`_work`)."""
+    With ``both_ends``, the first worker takes the chunks from the front (the
+    longest jobs, among them the pages that list every article), the second
+    from the back, until they meet. Each renders a run of consecutive
+    articles, and copies less of the edition than it would with every other
+    chunk (CPython writes a reference count in every object a worker reads,
+    and the page holding it is copied then): a first build of 10,000 articles
+    peaks at 322 MB instead of 347. Otherwise (an edit's few jobs) every
+    worker takes the next chunk from the front: the longest pages (the lists
+    of a topic) are rendered side by side.
+    """
+
+    def __init__(self, context: Any, chunks: int, both_ends: bool):
+        self._shared = context.Array("l", [0, chunks - 1, 0])
+        """The next chunk from the front, the next from the back, the workers started."""
+        self._both_ends = both_ends
+        self._from_back = False
+
+    def join(self) -> None:
+        """Called by each worker as it starts: every other one takes its chunks from the back."""
+        with self._shared.get_lock():
+            self._from_back = self._both_ends and self._shared[2] % 2 == 1
+            self._shared[2] += 1
+
+    def next(self) -> int:
+        """The number of the chunk this worker renders next."""
+        end, step = (1, -1) if self._from_back else (0, 1)
+        with self._shared.get_lock():
+            number = self._shared[end]
+            self._shared[end] += step
+        return number
+
+
+_jobs: tuple[list[Job], _Writing | None, list[range], _Claims | None] = ([], None, [], None)
+"""The jobs of the build in progress, where they write, their chunks and the claims on them, which forked
+workers inherit (functions cannot be sent to them, and what is written where, thousands of names, would be
+sent with every chunk)."""
 
 
 def _worker_start(lock: int) -> None:
     # A worker dies with the build and does not hold its lock.
     die_with_parent()
     os.close(lock)
-    global _from_back
-    claims = _jobs[3]
-    with claims.get_lock():
-        _from_back, claims[2] = claims[2] % 2 == 1, claims[2] + 1
+    _jobs[3].join()
 
 
 def _work(_: int) -> list[tuple[str, int]]:
-    """Render the next chunk from this worker's end of the jobs: the first worker from the front (the longest
-    jobs, among them the pages that list every article), the second from the back, until they meet. Each
-    renders a run of consecutive articles, and copies less of the edition than it would with every other chunk
-    (CPython writes a reference count in every object a worker reads, and the page holding it is copied then):
-    a first build of 10,000 articles peaks at 322 MB instead of 347. Few jobs go to whichever worker is free,
-    from the front: an edit's longest pages (the lists of a topic) are rendered side by side."""
+    """Render the chunk this worker claims next (:class:`_Claims`)."""
     jobs, writing, chunks, claims = _jobs
-    with claims.get_lock():
-        back = _from_back and claims[0] >= claims[3]
-        index = claims[1 if back else 0]
-        claims[1 if back else 0] += -1 if back else 1
-    return [pair for i in chunks[index] for pair in _render(jobs[i], writing)]
+    return [pair for i in chunks[claims.next()] for pair in _render(jobs[i], writing)]
 
 
 def _render(job: Job, writing: _Writing) -> list[tuple[str, int]]:
