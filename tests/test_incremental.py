@@ -24,7 +24,6 @@ from site_builder import parallel
 from site_builder.render import build, incremental, pagekeys
 from site_builder.render.search import data as search_data
 from site_builder.render.incremental import BuildState, state_path
-from site_builder.render.writer import write_site
 
 ARTICLES = 8
 
@@ -154,7 +153,6 @@ def test_search_data_made_whole_beside_the_pages(tmp_path: Path, monkeypatch: py
     assert tree(project / "public") == clean_tree(project)
 
 
-
 def test_an_edit_works_out_keys_only_for_the_pages_it_may_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The pages of the articles whose files are as they were, listing none with a new listing, keep their keys
     # unasked: at 10,000 articles, working out each one's key costs more than the pages the edit changes.
@@ -179,6 +177,7 @@ def test_an_edit_works_out_keys_only_for_the_pages_it_may_change(tmp_path: Path,
              if f'href="../{slug}/index.html' in p.read_text("utf-8") or p.parent.name == slug}
     assert listing == shown and len(listing) < len(articles)
     assert tree(project / "public") == clean_tree(project)
+
 
 def test_rebuild_without_changes_does_nothing(tmp_path: Path) -> None:
     project = small_project(tmp_path)
@@ -430,23 +429,3 @@ def test_a_cache_that_cannot_be_read_is_not_used(tmp_path: Path) -> None:
     build_here(project)
     assert tree(project / "public") == clean_tree(project)
 
-
-def test_each_worker_renders_a_run_of_consecutive_jobs(tmp_path: Path) -> None:
-    # One worker from the front, one from the back: each touches one part of the edition, and copies less of it.
-    def job(number: int):
-        return lambda: [(f"{number:04d}.txt", str(os.getpid()))]
-
-    jobs = [job(number) for number in range(1000)]
-    write_site(tmp_path / "out", {}, jobs, workers=2)
-    pids = [(tmp_path / "out" / f"{number:04d}.txt").read_text() for number in range(1000)]
-    runs = [pid for index, pid in enumerate(pids) if index == 0 or pid != pids[index - 1]]
-    assert len(runs) == len(set(runs)) and str(os.getpid()) not in runs, runs
-
-
-def test_few_jobs_go_to_whichever_worker_is_free(tmp_path: Path) -> None:
-    # An edit's few pages, the longest first (three topics' lists): the two longest are rendered side by side.
-    def job(number: int):
-        return lambda: (time.sleep(0.3 if number < 3 else 0), [(f"{number}.txt", str(os.getpid()))])[1]
-
-    write_site(tmp_path / "out", {}, [job(number) for number in range(8)], workers=2)
-    assert (tmp_path / "out" / "0.txt").read_text() != (tmp_path / "out" / "1.txt").read_text()

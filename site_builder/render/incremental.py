@@ -402,7 +402,8 @@ class RenderCache:
     """Script → the token of the search state that describes the output's search files."""
     new_search_tokens: dict[str, str] = field(default_factory=dict)
     listings: dict[str, Listings] = field(default_factory=dict)
-    """Script prefix → the structure of the site's edition and its articles' listed keys (:class:`SiteKeys`)."""
+    """Script prefix → what the last build's keys of the site were worked out from: the structure of its edition,
+    its settings, its articles' listed keys and digests (:class:`Listings`)."""
     new_listings: dict[str, Listings] = field(default_factory=dict)
     _sites: dict[int, SiteKeys] = field(default_factory=dict)
     _standby: bool = False
@@ -437,11 +438,11 @@ class RenderCache:
         self.rendered += 1
         return False
 
-    def settled(self, site: Site) -> list[Article]:
-        """The articles whose pages the last build wrote as this one would (:meth:`SiteKeys.settled`) and the
-        output holds: their keys are carried over, their files kept, without a key worked out for each."""
+    def kept_articles(self, site: Site) -> list[Article]:
+        """The articles whose pages the last build wrote as this one would (:meth:`SiteKeys.unchanged_articles`)
+        and the output holds: their keys are carried over, their files kept, without a key worked out for each."""
         prefix, kept = site.script.prefix, []
-        for article in self._keys(site).settled():
+        for article in self._keys(site).unchanged_articles():
             name = prefix + article.url
             old = self.keys.get(name)
             if old is not None and self._kept(name):

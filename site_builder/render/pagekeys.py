@@ -25,7 +25,7 @@ An edit then changes few pages, and most of 10,000 articles' pages need no key
 at all: while the site's settings and structure hold, the page of an article
 whose file is as the last build read it (its :attr:`~site_builder.model.Article.digest`)
 and which lists no article with a new listing keeps the last build's keys
-(:meth:`SiteKeys.settled`).
+(:meth:`SiteKeys.unchanged_articles`).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 Context = Mapping[str, Any]
 """What a page's template gets besides the site's (:attr:`~site_builder.render.views.Page.context`): its
 article, author, topic or region, or the feed's entries; the keys look at nothing else."""
+
 
 class Listings(NamedTuple):
     """What a build's keys of one site were worked out from, kept for the next build's."""
@@ -134,10 +135,10 @@ class SiteKeys:
             )
         return entry[1]
 
-    def settled(self) -> list[Article]:
+    def unchanged_articles(self) -> list[Article]:
         """The articles whose pages show what they showed in the last build: its file as it was (by digest),
-        and no article the page lists has a new listing. Their keys are the last build's. None when the
-        site's settings or structure changed."""
+        and no article the page lists has a new listing. Their keys are the last build's. No article at all
+        when the site's settings or structure changed."""
         last = self._last_digests
         if last is None:
             return []

@@ -279,9 +279,9 @@ class Site:
             add_page(Page("sitemap.xml", "sitemap.xml", "", "", ""), stream=True, paths=[p for p in paths if p != "404.html"])
         for page in front:
             add_page(page)
-        settled = set(map(id, self.renders.settled(self))) if self.renders else set()
+        kept = set(map(id, self.renders.kept_articles(self))) if self.renders else set()
         for article in self.edition.articles:
-            if id(article) in settled:
+            if id(article) in kept:
                 files[self.script.prefix + article.url] = UNCHANGED
             else:
                 add(partial(self.article_page, article, sections[id(article)]), article.url, ARTICLE, {"article": article})

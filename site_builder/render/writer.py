@@ -18,7 +18,7 @@ import tempfile
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO, Callable, ContextManager, Iterable, Iterator, Union
+from typing import BinaryIO, Callable, ContextManager, Iterable, Iterator, Union
 
 from site_builder.exceptions import InputError, Problem
 from site_builder.parallel import die_with_parent
@@ -229,9 +229,10 @@ def _run(
 class _Claims:
     """Which chunk of jobs each worker renders next, shared by the forked workers.
 
-    With ``both_ends``, the first worker takes the chunks from the front (the
-    longest jobs, among them the pages that list every article), the second
-    from the back, until they meet. Each renders a run of consecutive
+    With ``both_ends``, the first worker to start takes the chunks from the
+    front (the longest jobs, among them the pages that list every article),
+    the second from the back, until they meet (with more workers, every other
+    one from each end). Each of two workers renders a run of consecutive
     articles, and copies less of the edition than it would with every other
     chunk (CPython writes a reference count in every object a worker reads,
     and the page holding it is copied then): a first build of 10,000 articles
@@ -240,19 +241,19 @@ class _Claims:
     of a topic) are rendered side by side.
     """
 
-    def __init__(self, context: Any, chunks: int, both_ends: bool):
-        self._shared = context.Array("l", [0, chunks - 1, 0])
+    def __init__(self, context: multiprocessing.context.ForkContext, count: int, both_ends: bool):
+        self._shared = context.Array("l", [0, count - 1, 0])
         """The next chunk from the front, the next from the back, the workers started."""
         self._both_ends = both_ends
         self._from_back = False
 
     def join(self) -> None:
-        """Called by each worker as it starts: every other one takes its chunks from the back."""
+        """Called by each worker as it starts: with ``both_ends``, every other one claims from the back."""
         with self._shared.get_lock():
             self._from_back = self._both_ends and self._shared[2] % 2 == 1
             self._shared[2] += 1
 
-    def next(self) -> int:
+    def claim(self) -> int:
         """The number of the chunk this worker renders next."""
         end, step = (1, -1) if self._from_back else (0, 1)
         with self._shared.get_lock():
@@ -277,7 +278,7 @@ def _worker_start(lock: int) -> None:
 def _work(_: int) -> list[tuple[str, int]]:
     """Render the chunk this worker claims next (:class:`_Claims`)."""
     jobs, writing, chunks, claims = _jobs
-    return [pair for i in chunks[claims.next()] for pair in _render(jobs[i], writing)]
+    return [pair for i in chunks[claims.claim()] for pair in _render(jobs[i], writing)]
 
 
 def _render(job: Job, writing: _Writing) -> list[tuple[str, int]]:
