@@ -212,7 +212,7 @@ def _run(
         chunks.append(range(start, min(start + size, len(jobs))))
         start += size
     context = multiprocessing.get_context("fork")
-    _jobs = (jobs, writing, chunks, _Claims(context, len(chunks), both_ends=len(jobs) >= 2 * CHUNK))
+    _jobs = (jobs, writing, _Claims(context, chunks, both_ends=len(jobs) >= 2 * CHUNK))
     try:
         with context.Pool(workers, _worker_start, (lock,)) as pool:
             # Each task renders the chunk its worker claims (_work): as many tasks as chunks.
@@ -222,12 +222,12 @@ def _run(
                     on_file(len(written))
         run_here(local_jobs)
     finally:
-        _jobs = ([], None, [], None)
+        _jobs = ([], None, None)
     return stamps
 
 
 class _Claims:
-    """Which chunk of jobs each worker renders next, shared by the forked workers.
+    """The chunks of jobs, and which one each worker renders next, shared by the forked workers.
 
     With ``both_ends``, the first worker to start takes the chunks from the
     front (the longest jobs, among them the pages that list every article),
@@ -241,8 +241,9 @@ class _Claims:
     of a topic) are rendered side by side.
     """
 
-    def __init__(self, context: multiprocessing.context.ForkContext, count: int, both_ends: bool):
-        self._shared = context.Array("l", [0, count - 1, 0])
+    def __init__(self, context: multiprocessing.context.ForkContext, chunks: list[range], both_ends: bool):
+        self.chunks = chunks
+        self._shared = context.Array("l", [0, len(chunks) - 1, 0])
         """The next chunk from the front, the next from the back, the workers started."""
         self._both_ends = both_ends
         self._from_back = False
@@ -253,17 +254,17 @@ class _Claims:
             self._from_back = self._both_ends and self._shared[2] % 2 == 1
             self._shared[2] += 1
 
-    def claim(self) -> int:
-        """The number of the chunk this worker renders next."""
+    def claim(self) -> range:
+        """The chunk this worker renders next: the numbers of its jobs."""
         end, step = (1, -1) if self._from_back else (0, 1)
         with self._shared.get_lock():
             number = self._shared[end]
             self._shared[end] += step
-        return number
+        return self.chunks[number]
 
 
-_jobs: tuple[list[Job], _Writing | None, list[range], _Claims | None] = ([], None, [], None)
-"""The jobs of the build in progress, where they write, their chunks and the claims on them, which forked
+_jobs: tuple[list[Job], _Writing | None, _Claims | None] = ([], None, None)
+"""The jobs of the build in progress, where they write, and their chunks with the claims on them, which forked
 workers inherit (functions cannot be sent to them, and what is written where, thousands of names, would be
 sent with every chunk)."""
 
@@ -272,13 +273,13 @@ def _worker_start(lock: int) -> None:
     # A worker dies with the build and does not hold its lock.
     die_with_parent()
     os.close(lock)
-    _jobs[3].join()
+    _jobs[2].join()
 
 
 def _work(_: int) -> list[tuple[str, int]]:
     """Render the chunk this worker claims next (:class:`_Claims`)."""
-    jobs, writing, chunks, claims = _jobs
-    return [pair for i in chunks[claims.claim()] for pair in _render(jobs[i], writing)]
+    jobs, writing, claims = _jobs
+    return [pair for i in claims.claim() for pair in _render(jobs[i], writing)]
 
 
 def _render(job: Job, writing: _Writing) -> list[tuple[str, int]]:
