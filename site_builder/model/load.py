@@ -291,18 +291,10 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
                 column=meta.get("column") or "",
                 series=meta.get("series") or "",
                 topics=_topics(document, topics, problems),
-                abstract=parsed.abstract,
-                author_note=parsed.author_note,
                 lang=meta.get("lang") or config.language,
-                body=cache.body(parsed),
-                anchors=parsed.anchors,
-                has_markup=parsed.has_markup,
                 source=parsed.source and _source_lines(parsed.source, seeds),
-                digest=parsed.digest,
                 outline=parsed.outline,
-                listing=parsed.listing,
-                chars=parsed.chars,
-                description=parsed.description,
+                **_text(parsed, cache),
             )
         )
         parsed_files[id(articles[-1])] = parsed
@@ -310,18 +302,12 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
     by_file = {a.file: a for a in articles}
     document_slugs: set[str] = set()
     for article in articles:
-        _resolve_links(article, parsed_files[id(article)].links, by_file, unreadable, problems)
+        article.links = _resolve_links(article, parsed_files[id(article)].links, by_file, unreadable, problems)
         _collect_documents(article, parsed_files[id(article)].citations, documents, document_slugs)
     problems.sort(key=lambda p: (str(p.path), p.line or 0))
     if problems:
         return None, problems, reviews
-    for article in articles:
-        for author in article.authors:
-            author.articles.append(article)
-        for topic in article.topics:
-            topic.articles.append(article)
-        if article.region:
-            article.region.articles.append(article)
+    link_articles(articles)
     # Related articles depend only on each article's authors and topics, in order: kept from the last build.
     shape = hashlib.sha1(repr([(a.slug, [x.slug for x in a.authors], [t.key for t in a.topics]) for a in articles]).encode()).hexdigest()
     related = cache.remembered("related", shape, lambda: _relate(articles))
@@ -336,6 +322,40 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
         documents=sorted(documents.values(), key=lambda d: (kinds.index(d.kind), d.slug)),
     )
     return edition, problems, reviews
+
+
+def _text(parsed: ParsedFile, cache: FileCache) -> dict[str, Any]:
+    """An article's fields that come from its file's text rather than from its outline (:attr:`ParsedFile.outline`):
+    those an edit may change without changing the edition's shape (:func:`revise_edition`)."""
+    return dict(
+        abstract=parsed.abstract, author_note=parsed.author_note, body=cache.body(parsed), anchors=parsed.anchors,
+        has_markup=parsed.has_markup, digest=parsed.digest, listing=parsed.listing, chars=parsed.chars,
+        description=parsed.description,
+    )
+
+
+def revise_edition(edition: Edition, revised: Sequence[ParsedFile], cache: FileCache) -> bool:
+    """Bring ``edition`` up to date, in place, with ``revised``: new readings of some of its files, each changed
+    only in what does not shape the edition (its text, abstract or author's note), with the same outline and
+    anchors, and links that resolve. Otherwise leave the edition as it was and return False: it is to be read
+    anew (:func:`load_edition`), which reports any problem."""
+    by_file = {article.file: article for article in edition.articles}
+    changes = []
+    for parsed in revised:
+        document = parsed.document
+        article = by_file.get(document.path.name) if document else None
+        if article is None or parsed.problems or parsed.outline != article.outline or parsed.anchors != article.anchors:
+            return False
+        problems: list[Problem] = []
+        links = _resolve_links(article, parsed.links, by_file, set(), problems)
+        if problems:
+            return False
+        changes.append((article, parsed, links))
+    for article, parsed, links in changes:
+        article.links = links
+        for name, value in _text(parsed, cache).items():
+            setattr(article, name, value)
+    return True
 
 
 def _check_fields(document: Document, problems: list[Problem]) -> bool:
@@ -482,14 +502,26 @@ def _is_line_range(value: Any) -> bool:
 
 
 def _order(articles: list[Article]) -> None:
-    """Put articles in the order of the printed pages and link each to its neighbours."""
+    """Put articles in the order of the printed pages, and number them."""
     articles.sort(key=lambda a: (a.source.text.file, a.source.text.first) if a.source else ("\uffff", a.file))
     pages = {file: number for number, file in enumerate(sorted({a.source.text.file for a in articles if a.source}), 1)}
     for position, article in enumerate(articles, 1):
         article.position = position
         article.page = pages[article.source.text.file] if article.source else None
+
+
+def link_articles(articles: list[Article]) -> None:
+    """Link each of ``articles`` (in the edition's order) to its neighbours, and give each of their authors,
+    topics and regions its articles, in that order."""
     for before, after in zip(articles, articles[1:]):
         before.next, after.previous = after, before
+    for article in articles:
+        for author in article.authors:
+            author.articles.append(article)
+        for topic in article.topics:
+            topic.articles.append(article)
+        if article.region:
+            article.region.articles.append(article)
 
 
 def _relate(articles: list[Article], limit: int = RELATED) -> list[list[int]]:
@@ -529,8 +561,10 @@ def _relate(articles: list[Article], limit: int = RELATED) -> list[list[int]]:
 
 def _resolve_links(
     article: Article, links: Sequence[Link], by_file: dict[str, Article], unreadable: set[str], problems: list[Problem]
-) -> None:
-    """Check every cross-reference; links to a file whose own problems are reported are not reported again."""
+) -> dict[str, tuple[Article, str]]:
+    """The targets of ``article``'s cross-references ``links`` (:attr:`Article.links`), each checked; links to a
+    file whose own problems are reported are not reported again."""
+    resolved: dict[str, tuple[Article, str]] = {}
     for link in links:
         target = by_file.get(link.file) if link.file else article
         if link.file in unreadable:
@@ -542,7 +576,8 @@ def _resolve_links(
                 Problem(article.path, f"broken cross-reference '{link.target}': {target.file} has no paragraph or heading '#{link.fragment}'", link.line)
             )
         else:
-            article.links[link.target] = (target, link.fragment)
+            resolved[link.target] = (target, link.fragment)
+    return resolved
 
 
 def _collect_documents(

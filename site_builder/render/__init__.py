@@ -27,6 +27,7 @@ from site_builder.progress import Progress
 from site_builder.render.incremental import (
     PACKAGE, RACY, BuildState, Stats, blocks_folder, code_fingerprint, digest, inputs_fingerprint, standby_folder, state_path,
 )
+from site_builder.render.kept import KeptEdition, edition_key, kept_path
 from site_builder.render.theme import theme_folders
 from site_builder.render.writer import Content, Job, check_output, output_lock, write_site
 
@@ -89,7 +90,14 @@ def build(
                 context = digest(inputs_fingerprint([config.seeds], dt.date.min)[0], code)
                 parsed = []
                 state.files.start(context, lambda: (parsed.append(1), reading.advance()), store, stats)
-                edition = load_edition(content, config, state.files)
+                # Kept from the last build when only some articles' text changed since: not put together again.
+                kept = KeptEdition(kept_path(state.path), edition_key(context, config, content)) if saved and store else None
+                edition = kept.revised(content, config, state.files, stats) if kept else None
+                if edition is None:
+                    edition = load_edition(content, config, state.files)
+                    if kept:
+                        kept.keep(edition, content, stats)
+                        running.callback(kept.wait)
             if saved:
                 # Many files parsed (a first build): their part of the cache is written beside the next steps.
                 state.save_aside()

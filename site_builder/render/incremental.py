@@ -28,10 +28,11 @@ import pickle
 import tempfile
 import time
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Iterator, NamedTuple, TypeVar
 
 from site_builder.exceptions import SiteBuilderError
 from site_builder.model.body import Block
@@ -153,6 +154,10 @@ class ParseCache:
     """The shards being written by a forked process (:meth:`save_aside`)."""
     unsaved: BaseException | None = None
     """What stopped that process: the next build parses the files again."""
+    folder: Path | None = None
+    """Where the shards are saved: each is read when an entry of its first is wanted (:meth:`_read`)."""
+    read: set[int] = field(default_factory=set)
+    """The shards read from :attr:`folder` (or given up, if unreadable or of another context)."""
 
     def start(
         self, context: str, on_parse: Callable[[], None] | None = None, store: Path | None = None, stats: Stats | None = None
@@ -176,6 +181,7 @@ class ParseCache:
         prefix = os.path.join(os.path.abspath(folder), "")
         keys = [prefix + name for name in names]
         self.seen.update(keys)
+        self._read(range(SHARDS) if len(keys) >= SHARDS else {shard(key) for key in keys})
         for index, key in enumerate(keys):
             stat = taken.get(key) or _stat(key)
             entry = self.entries.get(key)
@@ -205,6 +211,12 @@ class ParseCache:
             self.dirty.add(shard(key))
             found[index] = parsed
         return found
+
+    def listed(self, folder: Path, names: list[str]) -> None:
+        """The files of ``folder`` are ``names``, those :meth:`get_all` was not asked for included: :meth:`prune`
+        keeps them."""
+        prefix = os.path.join(os.path.abspath(folder), "")
+        self.seen.update(prefix + name for name in names)
 
     def _parse_and_keep(self, paths: list[Path]) -> list[tuple[str, ParsedFile]]:
         """Read, hash and parse ``paths`` (in a worker, for many files: hashing 10,000 files takes 0.4 s), each
@@ -300,7 +312,8 @@ class ParseCache:
             strings: dict[str, str] = {}
             entries = {key: _shared_strings(_settled(key, entry, now), strings) for key, entry in entries.items()}
             _dump(folder / f"{number}.pickle", (FORMAT, self.context, entries))
-        if self.dirty and self.store and self.store.is_dir():
+        # The packs no entry names: known only when every shard was read.
+        if self.dirty and self.store and self.store.is_dir() and len(self.read) == SHARDS:
             kept = {entry.parsed.stored[0] for entry in self.entries.values() if entry.parsed.stored}
             for name in os.listdir(self.store):
                 if name not in kept:
@@ -308,10 +321,20 @@ class ParseCache:
         self.dirty = set()
 
     def load(self, folder: Path) -> None:
-        """Read the shards of ``folder`` that were parsed in this cache's context."""
-        for number in range(SHARDS):
+        """Take the shards saved in ``folder``: each is read when first needed. An edit reads those of the few
+        files it parses, and none when the edition is kept (:mod:`site_builder.render.kept`)."""
+        self.folder, self.read = folder, set()
+
+    def _read(self, numbers: Iterable[int]) -> None:
+        """Read the shards ``numbers`` of :attr:`folder` not read yet, those parsed in this cache's context."""
+        for number in numbers:
+            if number in self.read:
+                continue
+            self.read.add(number)
+            if self.folder is None:
+                continue
             try:
-                with (folder / f"{number}.pickle").open("rb") as stream:
+                with (self.folder / f"{number}.pickle").open("rb") as stream:
                     version, context, entries = pickle.load(stream)
             except UNREADABLE:
                 self.dirty.add(number)
@@ -578,10 +601,18 @@ def _running(pid: int) -> bool:
 
 def _dump(path: Path, value: object) -> None:
     """Pickle ``value`` to ``path`` atomically."""
+    with replacing(path) as stream:
+        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[BinaryIO]:
+    """A new file to write, which replaces ``path`` once written whole; a temporary file of the cache's folder
+    until then, which :func:`_remove_leftovers` removes should the process be killed."""
     fd, temp = tempfile.mkstemp(prefix=f".tmp-{os.getpid()}-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as stream:
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            yield stream
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

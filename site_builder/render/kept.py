@@ -1,0 +1,199 @@
+"""The edition kept between builds: after an edit, the last one is revised, not 10,000 articles put together again.
+
+A build that reads the edition whole (:func:`~site_builder.model.load.load_edition`) keeps it in a
+file beside the build cache, with the stat, outline and anchors of every content file it was read
+from. The next build takes it when only some articles' text changed (a body, an abstract, an
+author's note): it parses the files whose stat differs, and revises their articles in place
+(:func:`~site_builder.model.load.revise_edition`). When anything else changed (a file added or
+removed, a title, the topics, the settings, the seeds, this code), or more files than
+:data:`REVISED_AT_MOST`, the edition is read whole, and kept anew.
+
+The edition is pickled with the references from article to article written as positions, and
+without the articles of each author, topic and region, all put back on loading: pickled as they
+are, the linked articles would recurse from each one to the next.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import os
+import pickle
+from functools import partial
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from site_builder.config import SiteConfig
+from site_builder.model import Article, Author, CitedDocument, Edition, Region, Topic
+from site_builder.model.body import Anchors
+from site_builder.model.edition import Citation
+from site_builder.model.load import TOPICS_FILE, link_articles, parse_file, revise_edition
+from site_builder.model.source import SeedFolder, SourceLines
+from site_builder.parallel import Background
+from site_builder.render.incremental import FORMAT, RACY, UNREADABLE, ParseCache, Stats, replacing
+from site_builder.render.pagekeys import digest
+
+REVISED_AT_MOST = 32
+"""Files changed since the kept edition was read, at most, for it to be revised: for more, reading the edition
+whole (and keeping it anew) costs about as much as reading their parsed files from the cache's shards."""
+
+
+_File = tuple[tuple[int, int, int], str, Anchors]
+"""What the kept edition says of a content file: its stat when read, and the outline and anchors a new reading
+of it must have to be revised into the edition. A plain tuple: pickled for each of thousands of files."""
+
+
+def kept_path(state: Path) -> Path:
+    """The file of the kept edition beside the build cache ``state``."""
+    return state.with_suffix(".edition")
+
+
+def edition_key(context: str, config: SiteConfig, content: Path) -> str:
+    """What an edition is put together from besides its files: the seeds and this code (``context``), the settings,
+    the topics and the content folder."""
+    try:
+        topics = (content / TOPICS_FILE).read_bytes()
+    except OSError:
+        topics = b""
+    return digest(FORMAT, context, repr(config), topics, str(content.resolve()))
+
+
+class KeptEdition:
+    """The edition kept in ``path`` for builds with the key ``key`` (:func:`edition_key`)."""
+
+    def __init__(self, path: Path, key: str):
+        self.path, self.key = path, key
+        self._saving: Background | None = None
+
+    def revised(self, content: Path, config: SiteConfig, cache: ParseCache, stats: Stats) -> Edition | None:
+        """The kept edition brought up to date with ``content``, whose files the build took the ``stats`` of;
+        ``None`` when it cannot be (see the module), having parsed only files the build would parse anyway."""
+        prefix = os.path.join(os.path.abspath(content), "")
+        try:
+            with self.path.open("rb") as stream:
+                version, key, taken, files = pickle.load(stream)
+                names = sorted(name for name in os.listdir(content) if name.endswith(".md"))
+                if version != FORMAT or key != self.key or list(files) != names:
+                    return None
+                changed = [name for name in names if not _settled(files[name][0], stats.of.get(prefix + name), taken)]
+                if len(changed) > REVISED_AT_MOST:
+                    return None
+                seeds = SeedFolder(config.seeds)
+                revised = cache.get_all(content, changed, partial(parse_file, seeds=seeds, known=cache.known_slugs()))
+                for name, parsed in zip(changed, revised):
+                    if parsed.document is None or (parsed.outline, parsed.anchors) != files[name][1:]:
+                        return None
+                edition = _Unpickler(stream, cache, seeds).load()
+        except UNREADABLE:
+            return None
+        _restore(edition, content)
+        if not revise_edition(edition, revised, cache):
+            return None
+        cache.listed(content, names)
+        return edition
+
+    def keep(self, edition: Edition, content: Path, stats: Stats) -> None:
+        """Begin writing ``edition``, just read whole from ``content`` by a build that took the ``stats`` of its
+        files, in a forked process: the build goes on beside it, and waits for it at its end (:meth:`wait`)."""
+        prefix = os.path.join(os.path.abspath(content), "")
+        files: dict[str, _File] = {}
+        for article in sorted(edition.articles, key=lambda article: article.file):
+            stat = stats.of.get(prefix + article.file)
+            if stat is None:
+                return
+            files[article.file] = (stat, article.outline, article.anchors)
+        self._saving = Background(partial(self._write, (FORMAT, self.key, stats.taken, files), edition))
+
+    def _write(self, header: tuple, edition: Edition) -> None:
+        try:
+            with replacing(self.path) as stream:
+                pickle.dump(header, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                _Pickler(stream, edition).dump(edition)
+        except OSError:
+            pass  # the next build reads the edition whole, as without the file
+
+    def wait(self) -> None:
+        """Wait for the edition being written, if it is."""
+        if self._saving:
+            saving, self._saving = self._saving, None
+            saving.result()
+
+
+def _settled(kept: tuple[int, int, int], now: tuple[int, int, int] | None, taken: int) -> bool:
+    """Whether a file whose stat was ``kept`` when read (at ``taken``, ns) is the same now that it is ``now``:
+    the same stat, taken long enough after the file was written that it could not change unseen."""
+    return now == kept and taken - kept[0] > RACY
+
+
+def _parse_cache() -> ParseCache:
+    """Stands in a kept edition for the parse cache the articles' bodies load their blocks from; reading the
+    edition puts the build's own in its place (:class:`_Unpickler`)."""
+    raise pickle.UnpicklingError("a kept edition is read by KeptEdition.revised")
+
+
+def _seed_lines(name: str, first: int, last: int) -> SourceLines:
+    """Stands in a kept edition for the seeds the articles' source lines are read from, as for :func:`_parse_cache`:
+    each seed line is kept once, in the seed file, not in the kept edition once for every article printed on it."""
+    raise pickle.UnpicklingError("a kept edition is read by KeptEdition.revised")
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles an edition as :func:`_restore` puts it back together."""
+
+    def __init__(self, stream: BinaryIO, edition: Edition):
+        super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.documents = {id(document): index for index, document in enumerate(edition.documents)}
+        self.dispatch_table = {
+            **copyreg.dispatch_table, Edition: self._edition, Article: self._article, Author: self._without_articles,
+            Topic: self._without_articles, Region: self._without_articles,
+            # Made by the tuple's own constructor, not by the named tuple's (a Python function): thousands of each.
+            Citation: lambda citation: (tuple.__new__, (Citation, tuple(citation))),
+            SourceLines: lambda lines: (_seed_lines, (lines.file, lines.first, lines.last)),
+            ParseCache: lambda cache: (_parse_cache, ()),
+        }
+
+    @staticmethod
+    def _edition(edition: Edition) -> tuple:
+        """The edition's own fields, not what it worked out from them (its sections); the articles first, so that
+        the documents' citations find each article pickled already."""
+        fields = ("articles", "authors", "topics", "regions", "documents")
+        return copyreg.__newobj__, (Edition,), {name: getattr(edition, name) for name in fields}
+
+    def _article(self, article: Article) -> tuple:
+        """An article without its neighbours, with its related articles and cross-references as positions and its
+        documents by their place in the edition's."""
+        state = {name: getattr(article, name) for name in Article.__slots__}
+        state["previous"] = state["next"] = None
+        state["related_articles"] = [other.position for other in article.related_articles]
+        state["links"] = {target: (other.position, fragment) for target, (other, fragment) in article.links.items()}
+        state["documents"] = [self.documents[id(document)] for document in article.documents]
+        return copyreg.__newobj__, (Article,), (None, state)
+
+    @staticmethod
+    def _without_articles(owner: Author | Topic | Region) -> tuple:
+        """An author, topic or region without its articles (:func:`~site_builder.model.load.link_articles`)."""
+        return copyreg.__newobj__, (type(owner),), {**vars(owner), "articles": []}
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, stream: BinaryIO, cache: ParseCache, seeds: SeedFolder):
+        super().__init__(stream)
+        self.stand_ins = {_parse_cache.__name__: lambda: cache, _seed_lines.__name__: seeds.lines}
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name in self.stand_ins:
+            return self.stand_ins[name]
+        return super().find_class(module, name)
+
+
+def _restore(edition: Edition, content: Path) -> None:
+    """Put back what :class:`_Pickler` left out or wrote as positions; the articles' files are in ``content``."""
+    articles = edition.articles
+    documents = edition.documents
+    for article in articles:
+        article.folder = content
+        article.related_articles = [articles[position - 1] for position in article.related_articles]
+        if article.links:
+            article.links = {target: (articles[position - 1], fragment) for target, (position, fragment) in article.links.items()}
+        if article.documents:
+            article.documents = [documents[index] for index in article.documents]
+    link_articles(articles)

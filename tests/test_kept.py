@@ -1,0 +1,169 @@
+"""The edition kept between builds: revised after an edit of an article's text, read whole after anything else, and
+always the edition a reading of the whole content gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_incremental import clean_tree, edit, last_sentence, small_project, tree
+
+import site_builder.render as render_package
+from site_builder.config import load_config
+from site_builder.exceptions import ProblemsError
+from site_builder.model import Edition, load_edition
+from site_builder.render import build, kept
+from site_builder.render.incremental import state_path
+
+
+def built_edition(project: Path) -> Edition:
+    """The edition a build of ``project`` (with its cache) rendered."""
+    report = build(project / "content", project / "public", project / "site.yml", sites=True)
+    return report.sites[0].edition
+
+
+def read_whole(project: Path) -> Edition:
+    """The edition read from every file of ``project``, without a cache."""
+    return load_edition(project / "content", load_config(project / "site.yml"))
+
+
+def described(edition: Edition) -> dict[str, object]:
+    """Everything an edition holds, with each reference to an article, author, topic, region or document written
+    as its position, slug or key: equal for equal editions, however their objects were made."""
+
+    def article(a) -> dict[str, object]:
+        fields = {name: getattr(a, name) for name in type(a).__slots__}
+        fields.update(
+            folder=str(a.folder.resolve()), body=a.blocks, authors=[x.slug for x in a.authors], topics=[t.key for t in a.topics],
+            region=a.region and a.region.slug, previous=a.previous and a.previous.position, next=a.next and a.next.position,
+            documents=[d.slug for d in a.documents], related_articles=[r.position for r in a.related_articles],
+            links={target: (other.position, fragment) for target, (other, fragment) in a.links.items()},
+        )
+        return fields
+
+    return {
+        "articles": [article(a) for a in edition.articles],
+        "authors": [(x.name, x.slug, [a.position for a in x.articles]) for x in edition.authors],
+        "topics": [(t.key, t.name, t.description, t.keywords, [a.position for a in t.articles]) for t in edition.topics],
+        "regions": [(r.province, [a.position for a in r.articles]) for r in edition.regions],
+        "documents": [(d.title, d.slug, d.kind, [(c.article.position, c.anchor) for c in d.citations]) for d in edition.documents],
+        "sections": [(s.column, s.series, s.anchor, [a.position for a in s.articles]) for s in edition.sections],
+    }
+
+
+def as_clean(project: Path, reads: list[Path]) -> bool:
+    """Whether ``project``'s site is the one a clean build makes (which reads the edition whole, not counted)."""
+    count = len(reads)
+    same = tree(project / "public") == clean_tree(project)
+    del reads[count:]
+    return same
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The content folders builds read whole (not revising the kept edition)."""
+    read: list[Path] = []
+
+    def counted(content: Path, *args: object) -> Edition:
+        read.append(content)
+        return load_edition(content, *args)
+
+    monkeypatch.setattr(render_package, "load_edition", counted)
+    return read
+
+
+def test_an_edit_of_an_articles_text_revises_the_kept_edition(tmp_path: Path, reads: list[Path]) -> None:
+    project = small_project(tmp_path)
+    content = project / "content"
+    one, two = sorted(content.glob("*.md"))[1:3]
+    # An abstract given to an article adds an anchor: corrected, it does not.
+    edit(one, "abstract: ''", "abstract: 本文介绍了做法。")
+    built_edition(project)
+    assert reads == [content], "a first build reads the edition whole, and keeps it"
+    edits = {
+        "a paragraph corrected": lambda: edit(one, "。\n", "。（订正）\n"),
+        "an abstract corrected": lambda: edit(one, "本文介绍了", "本文介绍了三项"),
+        "an author's note corrected": lambda: edit(two, "author_note: ", "author_note: 订正"),
+        "the same file saved again": lambda: one.write_bytes(one.read_bytes()),
+    }
+    for step, change in edits.items():
+        change()
+        assert described(built_edition(project)) == described(read_whole(project)), f"after {step}"
+        assert reads == [content], f"after {step}: revised, not read whole"
+        assert as_clean(project, reads), f"after {step}"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "a title corrected", "a paragraph added", "a document cited", "a cross-reference changed", "an article added",
+        "an article deleted", "a topic renamed", "the configuration edited",
+    ],
+)
+def test_an_edit_that_reshapes_the_edition_reads_it_whole_and_keeps_it_anew(tmp_path: Path, reads: list[Path], change: str) -> None:
+    project = small_project(tmp_path)
+    content = project / "content"
+    articles = sorted(content.glob("*.md"))
+    one, two = articles[1], articles[2]
+    edit(one, last_sentence(one), f"[见上文]({two.name}#p1){last_sentence(one)}")
+    built_edition(project)
+    del reads[:]
+    {
+        "a title corrected": lambda: edit(one, "title: ", "title: 新"),
+        "a paragraph added": lambda: edit(one, last_sentence(one), "新增一段。\n\n" + last_sentence(one)),
+        "a document cited": lambda: edit(one, last_sentence(one), "依照《中华人民共和国监督法》" + last_sentence(one)),
+        "a cross-reference changed": lambda: edit(one, f"{two.name}#p1", f"{two.name}#p2"),
+        "an article added": lambda: (content / "added.md").write_text(
+            two.read_text("utf-8").replace("slug: ", "slug: added-").replace("title: ", "title: 新增"), "utf-8"),
+        "an article deleted": lambda: articles[4].unlink(),
+        "a topic renamed": lambda: edit(content / "topics.yml", "name: ", "name: 新"),
+        "the configuration edited": lambda: edit(project / "site.yml", "title: ", "title: 改版"),
+    }[change]()
+    # A cross-reference is the article's text: revised, as long as it leads somewhere.
+    whole = [] if change == "a cross-reference changed" else [content]
+    assert described(built_edition(project)) == described(read_whole(project))
+    assert reads == whole
+    edit(two, "。\n", "。（订正）\n")
+    assert described(built_edition(project)) == described(read_whole(project))
+    assert reads == whole, "kept anew, and revised after an edit of the text"
+    assert as_clean(project, reads)
+
+
+def test_an_edit_that_breaks_a_cross_reference_is_reported_at_its_line(tmp_path: Path, reads: list[Path]) -> None:
+    project = small_project(tmp_path)
+    one, two = sorted((project / "content").glob("*.md"))[1:3]
+    edit(one, last_sentence(one), f"[见上文]({two.name}#p1){last_sentence(one)}")
+    built_edition(project)
+    before = tree(project / "public")
+    edit(one, f"{two.name}#p1", f"{two.name}#p99")
+    with pytest.raises(ProblemsError) as raised:
+        built_edition(project)
+    line = next(number for number, text in enumerate(one.read_text("utf-8").splitlines(), 1) if "#p99" in text)
+    assert [(problem.path.name, problem.line) for problem in raised.value.problems] == [(one.name, line)]
+    assert "has no paragraph or heading '#p99'" in raised.value.problems[0].message
+    assert tree(project / "public") == before, "the site is left as it was"
+
+
+def test_more_changed_files_than_it_revises_read_the_edition_whole(
+    tmp_path: Path, reads: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kept, "REVISED_AT_MOST", 2)
+    project = small_project(tmp_path)
+    built_edition(project)
+    for path in sorted((project / "content").glob("*.md"))[:3]:
+        edit(path, "。\n", "。（订正）\n")
+    assert described(built_edition(project)) == described(read_whole(project))
+    assert len(reads) == 2
+
+
+def test_a_damaged_kept_edition_is_read_whole(tmp_path: Path, reads: list[Path]) -> None:
+    project = small_project(tmp_path)
+    built_edition(project)
+    path = kept.kept_path(state_path(project / "content", project / "public", project / "site.yml"))
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    one = sorted((project / "content").glob("*.md"))[1]
+    edit(one, "。\n", "。（订正）\n")
+    assert described(built_edition(project)) == described(read_whole(project))
+    assert len(reads) == 2
+    assert as_clean(project, reads)
