@@ -96,8 +96,7 @@ def build(
                 if edition is None:
                     edition = load_edition(content, config, state.files)
                     if kept:
-                        kept.keep(edition, content, stats)
-                        running.callback(kept.wait)
+                        kept.keep(edition, content, stats, aside=len(parsed) < PARALLEL)
             if saved:
                 # Many files parsed (a first build): their part of the cache is written beside the next steps.
                 state.save_aside()
@@ -150,6 +149,8 @@ def build(
     state.inputs, state.counts = inputs, (pages, len(names), len(edition.articles))
     if saved:
         state.save()
+    if kept:
+        kept.finish()
     return BuildReport(out, pages, len(names), len(edition.articles), state.renders.rendered, made)
 
 

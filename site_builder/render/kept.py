@@ -20,7 +20,7 @@ import os
 import pickle
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Callable
 
 from site_builder.config import SiteConfig
 from site_builder.model import Article, Author, CitedDocument, Edition, Region, Topic
@@ -62,6 +62,7 @@ class KeptEdition:
 
     def __init__(self, path: Path, key: str):
         self.path, self.key = path, key
+        self._writing: Callable[[], None] | None = None
         self._saving: Background | None = None
 
     def revised(self, content: Path, config: SiteConfig, cache: ParseCache, stats: Stats) -> Edition | None:
@@ -91,9 +92,10 @@ class KeptEdition:
         cache.listed(content, names)
         return edition
 
-    def keep(self, edition: Edition, content: Path, stats: Stats) -> None:
-        """Begin writing ``edition``, just read whole from ``content`` by a build that took the ``stats`` of its
-        files, in a forked process: the build goes on beside it, and waits for it at its end (:meth:`wait`)."""
+    def keep(self, edition: Edition, content: Path, stats: Stats, aside: bool) -> None:
+        """Write ``edition``, just read whole from ``content`` by a build that took the ``stats`` of its files:
+        ``aside``, in a forked process while the build goes on; otherwise when it is done (:meth:`finish`), as in
+        a first build, whose workers would add the memory that process copies to the build's peak."""
         prefix = os.path.join(os.path.abspath(content), "")
         files: dict[str, _File] = {}
         for article in sorted(edition.articles, key=lambda article: article.file):
@@ -101,7 +103,9 @@ class KeptEdition:
             if stat is None:
                 return
             files[article.file] = (stat, article.outline, article.anchors)
-        self._saving = Background(partial(self._write, (FORMAT, self.key, stats.taken, files), edition))
+        self._writing = partial(self._write, (FORMAT, self.key, stats.taken, files), edition)
+        if aside:
+            self._saving = Background(self._writing)
 
     def _write(self, header: tuple, edition: Edition) -> None:
         try:
@@ -111,11 +115,13 @@ class KeptEdition:
         except OSError:
             pass  # the next build reads the edition whole, as without the file
 
-    def wait(self) -> None:
-        """Wait for the edition being written, if it is."""
+    def finish(self) -> None:
+        """Write the edition given to :meth:`keep`, if it is not being written aside, or wait for it to be."""
         if self._saving:
-            saving, self._saving = self._saving, None
-            saving.result()
+            self._saving.result()
+        elif self._writing:
+            self._writing()
+        self._saving = self._writing = None
 
 
 def _settled(kept: tuple[int, int, int], now: tuple[int, int, int] | None, taken: int) -> bool:
