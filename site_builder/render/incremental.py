@@ -242,7 +242,11 @@ class ParseCache:
         if parsed.stored is None:
             return Body(parsed.blocks)
         # Not the parsed file itself: a first build lets go of those before its pages are rendered (save_aside).
-        return Body(load=partial(self._blocks, parsed.stored, parsed.document.file))
+        return self.stored_body(parsed.stored, parsed.document.file)
+
+    def stored_body(self, stored: tuple[str, int, int], file: str) -> StoredBody:
+        """The body of content file ``file``, whose blocks are kept where ``stored`` says."""
+        return StoredBody(load=partial(self._blocks, stored, file), stored=stored, file=file)
 
     def known_slugs(self) -> KnownSlugs:
         return self.known
@@ -356,6 +360,15 @@ class ParseCache:
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(state["context"], store=state["store"], memos=state["memos"], known=state["known"])
+
+
+class StoredBody(Body):
+    """A body whose blocks the parse cache keeps in its store (:attr:`ParseCache.store`), read each time they
+    are asked for: it knows where, for a kept edition (:mod:`site_builder.render.kept`) to say it in a few bytes."""
+
+    def __init__(self, load: Callable[[], list[Block]], stored: tuple[str, int, int], file: str):
+        super().__init__(load=load)
+        self.stored, self.file = stored, file
 
 
 def _settled(key: str, entry: _Entry, now: int) -> _Entry:

@@ -29,7 +29,7 @@ from site_builder.model.edition import Citation
 from site_builder.model.load import TOPICS_FILE, link_articles, parse_file, revise_edition
 from site_builder.model.source import SeedFolder, SourceLines
 from site_builder.parallel import Background
-from site_builder.render.incremental import FORMAT, RACY, UNREADABLE, ParseCache, Stats, replacing
+from site_builder.render.incremental import FORMAT, RACY, UNREADABLE, ParseCache, Stats, StoredBody, replacing
 from site_builder.render.pagekeys import digest
 
 REVISED_AT_MOST = 32
@@ -130,14 +130,14 @@ def _settled(kept: tuple[int, int, int], now: tuple[int, int, int] | None, taken
     return now == kept and taken - kept[0] > RACY
 
 
-def _parse_cache() -> ParseCache:
-    """Stands in a kept edition for the parse cache the articles' bodies load their blocks from; reading the
-    edition puts the build's own in its place (:class:`_Unpickler`)."""
+def _stored_body(stored: tuple[str, int, int], file: str) -> StoredBody:
+    """Stands in a kept edition for the parse cache that keeps the articles' blocks: reading the edition puts
+    the build's own in its place (:class:`_Unpickler`)."""
     raise pickle.UnpicklingError("a kept edition is read by KeptEdition.revised")
 
 
 def _seed_lines(name: str, first: int, last: int) -> SourceLines:
-    """Stands in a kept edition for the seeds the articles' source lines are read from, as for :func:`_parse_cache`:
+    """Stands in a kept edition for the seeds the articles' source lines are read from, as :func:`_stored_body` does:
     each seed line is kept once, in the seed file, not in the kept edition once for every article printed on it."""
     raise pickle.UnpicklingError("a kept edition is read by KeptEdition.revised")
 
@@ -154,7 +154,7 @@ class _Pickler(pickle.Pickler):
             # Made by the tuple's own constructor, not by the named tuple's (a Python function): thousands of each.
             Citation: lambda citation: (tuple.__new__, (Citation, tuple(citation))),
             SourceLines: lambda lines: (_seed_lines, (lines.file, lines.first, lines.last)),
-            ParseCache: lambda cache: (_parse_cache, ()),
+            StoredBody: lambda body: (_stored_body, (body.stored, body.file)),
         }
 
     @staticmethod
@@ -183,7 +183,7 @@ class _Pickler(pickle.Pickler):
 class _Unpickler(pickle.Unpickler):
     def __init__(self, stream: BinaryIO, cache: ParseCache, seeds: SeedFolder):
         super().__init__(stream)
-        self.stand_ins = {_parse_cache.__name__: lambda: cache, _seed_lines.__name__: seeds.lines}
+        self.stand_ins = {_stored_body.__name__: cache.stored_body, _seed_lines.__name__: seeds.lines}
 
     def find_class(self, module: str, name: str) -> Any:
         if module == __name__ and name in self.stand_ins:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -115,5 +114,8 @@ def load_overrides(path: Path) -> Overrides:
 
 def shipped_phrases() -> dict[str, str]:
     """The fixes site-builder ships for what OpenCC gets wrong in this kind of prose (``phrases.yml``)."""
+    # Here: only a site in Traditional characters needs them, and the module takes every command 5 ms to load.
+    from importlib import resources
+
     resource = resources.files(__package__).joinpath(SHIPPED_FILE)
     return parse_overrides(resource.read_text("utf-8"), Path(str(resource))).phrases
