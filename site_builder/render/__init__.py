@@ -147,10 +147,10 @@ def build(
     state.files.prune()
     state.renders.finish(out)
     state.inputs, state.counts = inputs, (pages, len(names), len(edition.articles))
-    if saved:
-        state.save()
     if kept:
         kept.finish()
+    if saved:
+        state.save()
     return BuildReport(out, pages, len(names), len(edition.articles), state.renders.rendered, made)
 
 
