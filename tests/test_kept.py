@@ -3,6 +3,8 @@ always the edition a reading of the whole content gives."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ import site_builder.render as render_package
 from site_builder.config import load_config
 from site_builder.exceptions import ProblemsError
 from site_builder.model import Edition, load_edition
-from site_builder.render import build, kept
+from site_builder.render import build, incremental, kept
 from site_builder.render.incremental import state_path
 
 
@@ -167,3 +169,24 @@ def test_a_damaged_kept_edition_is_read_whole(tmp_path: Path, reads: list[Path])
     assert described(built_edition(project)) == described(read_whole(project))
     assert len(reads) == 2
     assert as_clean(project, reads)
+
+
+def test_a_file_written_just_before_it_was_read_is_trusted_once_proven_the_same(tmp_path: Path) -> None:
+    # The converter (or a benchmark) writes the files, and the build reads them at once: a file changed again in
+    # the same instant would keep its stat. Once that instant is past, the kept edition trusts each file it can
+    # prove the same by its bytes, and only those.
+    project = small_project(tmp_path)
+    past = time.time_ns() - 10 * incremental.RACY
+    paths = sorted((project / "content").glob("*.md"))
+    for path in paths:
+        os.utime(path, ns=(past, past))
+    edition = read_whole(project)
+    # Stats taken just after the files were written.
+    files = {a.file: (incremental.identity_of(a.path), past + 1000, a.outline, a.anchors) for a in edition.articles}
+    assert not any(kept._unchanged(files[path.name], incremental.identity_of(path)) for path in paths)
+    tampered = paths[3]
+    text = tampered.read_text("utf-8")
+    tampered.write_text(text.replace("，", "、", 1), "utf-8")  # as many bytes: the same stat once its time is put back
+    os.utime(tampered, ns=(past, past))
+    kept._settle(files, edition)
+    assert [path.name for path in paths if not kept._unchanged(files[path.name], incremental.identity_of(path))] == [tampered.name]

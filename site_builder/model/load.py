@@ -202,8 +202,7 @@ def parse_file(path: Path, seeds: SeedFolder, known: KnownSlugs | None = None, d
     source = _source(document, seeds, problems)
     if source:
         align(blocks, source.text, seeds.han(source.text.file))
-    lines = (source.text.lines + (source.abstract.lines if source.abstract else ())) if source else ()
-    digest = hashlib.sha1(data + "\n".join(lines).encode()).hexdigest()
+    digest = file_digest(data, source)
     meta = document.meta
     abstract = (meta.get("abstract") or "").strip()
     places = [("abstract", abstract)] + [(b.anchor, plain(b.text)) for b in blocks]
@@ -228,6 +227,12 @@ def parse_file(path: Path, seeds: SeedFolder, known: KnownSlugs | None = None, d
         abstract=abstract, author_note=(meta.get("author_note") or "").strip(), names=names,
         province=_province(meta.get("region") or ""), slug_ok=bool(SLUG.match(meta["slug"])), outline=outline, listing=listing,
     )
+
+
+def file_digest(data: bytes, source: Source | None) -> str:
+    """The digest of a content file's bytes ``data`` and of the OCR lines it was converted from (:attr:`ParsedFile.digest`)."""
+    lines = (source.text.lines + (source.abstract.lines if source.abstract else ())) if source else ()
+    return hashlib.sha1(data + "\n".join(lines).encode()).hexdigest()
 
 
 def load_edition(content: Path, config: SiteConfig, cache: FileCache | None = None) -> Edition:

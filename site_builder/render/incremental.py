@@ -60,7 +60,8 @@ RACY = 2_000_000_000
 PACKAGE = Path(__file__).resolve().parents[1]
 
 
-def _stat(path: str | os.PathLike) -> tuple[int, int, int]:
+def identity_of(path: str | os.PathLike) -> tuple[int, int, int]:
+    """What tells the versions of the file at ``path`` apart (:func:`_identity`)."""
     return _identity(os.stat(path))
 
 
@@ -149,7 +150,8 @@ class ParseCache:
     """The slugs of the names and titles of every file parsed in this context, kept as files are parsed: not
     gathered again from thousands of entries by every build."""
     stats: Stats | None = None
-    """Stats this build took already, for the next :meth:`get_all`."""
+    """Stats this build took already, for :meth:`get_all` (asked once for the files an edit changed, when the
+    edition is kept, then, should it not be revised, for all of them)."""
     saving: Background | None = None
     """The shards being written by a forked process (:meth:`save_aside`)."""
     unsaved: BaseException | None = None
@@ -174,7 +176,7 @@ class ParseCache:
         """Each file of ``folder`` parsed, the ones that changed parsed again, side by side in worker processes."""
         # A file is checked when its stat was taken: with the build's own stats, when it began taking them.
         now = self.stats.taken if self.stats else time.time_ns()
-        taken, self.stats = self.stats.of if self.stats else {}, None
+        taken = self.stats.of if self.stats else {}
         found: list[ParsedFile | None] = []
         stale: list[tuple[int, str, tuple[int, int, int]]] = []
         # Keyed by absolute path: the folder's worked out once, not each file's.
@@ -183,7 +185,7 @@ class ParseCache:
         self.seen.update(keys)
         self._read(range(SHARDS) if len(keys) >= SHARDS else {shard(key) for key in keys})
         for index, key in enumerate(keys):
-            stat = taken.get(key) or _stat(key)
+            stat = taken.get(key) or identity_of(key)
             entry = self.entries.get(key)
             if entry is not None and entry.stat == stat and entry.checked - stat[0] > RACY:
                 found.append(entry.parsed)
@@ -378,7 +380,7 @@ def _settled(key: str, entry: _Entry, now: int) -> _Entry:
     if entry.checked - entry.stat[0] > RACY or now - entry.stat[0] <= RACY:
         return entry
     try:
-        same = _stat(key) == entry.stat and _sha(Path(key).read_bytes()) == entry.sha
+        same = identity_of(key) == entry.stat and _sha(Path(key).read_bytes()) == entry.sha
     except OSError:
         return entry
     return entry._replace(checked=now) if same else entry
@@ -448,7 +450,7 @@ class RenderCache:
     def describes(self, out: Path) -> bool:
         """Whether ``out`` is the output the last build wrote (not replaced or rebuilt since)."""
         marker = out / MARKER
-        return marker.is_file() and _stat(marker) == self.marker
+        return marker.is_file() and identity_of(marker) == self.marker
 
     def start(self, out: Path, salt: str, on_page: Callable[[int], None] | None = None) -> None:
         """Begin a build into ``out``; outputs are reused only if ``out`` is the one the keys describe."""
@@ -505,13 +507,13 @@ class RenderCache:
     def took_over(self, out: Path, names: list[str]) -> None:
         """Pages ``names`` of ``out`` were written outside a build (:mod:`site_builder.render.edited`): the output
         is still the one described, those pages the next build renders again."""
-        self.marker = _stat(out / MARKER)
+        self.marker = identity_of(out / MARKER)
         for name in names:
             self.keys.pop(name, None)
 
     def finish(self, out: Path) -> None:
         """The build wrote its outputs into ``out``: remember their keys for the next one."""
-        self.keys, self.search_tokens, self.marker = self.new_keys, self.new_search_tokens, _stat(out / MARKER)
+        self.keys, self.search_tokens, self.marker = self.new_keys, self.new_search_tokens, identity_of(out / MARKER)
         # Those of this build's sites: the listings of scripts the site no longer has are forgotten.
         self.listings, self.new_listings = self.new_listings, {}
         self._sites, self.on_page = {}, None
@@ -552,7 +554,7 @@ class BuildState:
         except UNREADABLE:
             return None
         marker_path = out / MARKER
-        if version == FORMAT and last == inputs and marker_path.is_file() and _stat(marker_path) == marker:
+        if version == FORMAT and last == inputs and marker_path.is_file() and identity_of(marker_path) == marker:
             return counts
         return None
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import copyreg
 import os
 import pickle
+import time
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, Callable
@@ -26,10 +27,10 @@ from site_builder.config import SiteConfig
 from site_builder.model import Article, Author, CitedDocument, Edition, Region, Topic
 from site_builder.model.body import Anchors
 from site_builder.model.edition import Citation
-from site_builder.model.load import TOPICS_FILE, link_articles, parse_file, revise_edition
+from site_builder.model.load import TOPICS_FILE, file_digest, link_articles, parse_file, revise_edition
 from site_builder.model.source import SeedFolder, SourceLines
 from site_builder.parallel import Background
-from site_builder.render.incremental import FORMAT, RACY, UNREADABLE, ParseCache, Stats, StoredBody, replacing
+from site_builder.render.incremental import FORMAT, RACY, UNREADABLE, ParseCache, Stats, StoredBody, identity_of, replacing
 from site_builder.render.pagekeys import digest
 
 REVISED_AT_MOST = 32
@@ -37,9 +38,10 @@ REVISED_AT_MOST = 32
 whole (and keeping it anew) costs about as much as reading their parsed files from the cache's shards."""
 
 
-_File = tuple[tuple[int, int, int], str, Anchors]
-"""What the kept edition says of a content file: its stat when read, and the outline and anchors a new reading
-of it must have to be revised into the edition. A plain tuple: pickled for each of thousands of files."""
+_File = tuple[tuple[int, int, int], int, str, Anchors]
+"""What the kept edition says of a content file: its stat when read, when the stat was known to hold (ns), and
+the outline and anchors a new reading of it must have to be revised into the edition. A plain tuple: pickled
+for each of thousands of files."""
 
 
 def kept_path(state: Path) -> Path:
@@ -71,17 +73,17 @@ class KeptEdition:
         prefix = os.path.join(os.path.abspath(content), "")
         try:
             with self.path.open("rb") as stream:
-                version, key, taken, files = pickle.load(stream)
+                version, key, files = pickle.load(stream)
                 names = sorted(name for name in os.listdir(content) if name.endswith(".md"))
                 if version != FORMAT or key != self.key or list(files) != names:
                     return None
-                changed = [name for name in names if not _settled(files[name][0], stats.of.get(prefix + name), taken)]
+                changed = [name for name in names if not _unchanged(files[name], stats.of.get(prefix + name))]
                 if len(changed) > REVISED_AT_MOST:
                     return None
                 seeds = SeedFolder(config.seeds)
                 revised = cache.get_all(content, changed, partial(parse_file, seeds=seeds, known=cache.known_slugs()))
                 for name, parsed in zip(changed, revised):
-                    if parsed.document is None or (parsed.outline, parsed.anchors) != files[name][1:]:
+                    if parsed.document is None or (parsed.outline, parsed.anchors) != files[name][2:]:
                         return None
                 edition = _Unpickler(stream, cache, seeds).load()
         except UNREADABLE:
@@ -102,15 +104,16 @@ class KeptEdition:
             stat = stats.of.get(prefix + article.file)
             if stat is None:
                 return
-            files[article.file] = (stat, article.outline, article.anchors)
-        self._writing = partial(self._write, (FORMAT, self.key, stats.taken, files), edition)
+            files[article.file] = (stat, stats.taken, article.outline, article.anchors)
+        self._writing = partial(self._write, files, edition)
         if aside:
             self._saving = Background(self._writing)
 
-    def _write(self, header: tuple, edition: Edition) -> None:
+    def _write(self, files: dict[str, _File], edition: Edition) -> None:
         try:
+            _settle(files, edition)
             with replacing(self.path) as stream:
-                pickle.dump(header, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((FORMAT, self.key, files), stream, protocol=pickle.HIGHEST_PROTOCOL)
                 _Pickler(stream, edition).dump(edition)
         except OSError:
             pass  # the next build reads the edition whole, as without the file
@@ -124,10 +127,29 @@ class KeptEdition:
         self._saving = self._writing = None
 
 
-def _settled(kept: tuple[int, int, int], now: tuple[int, int, int] | None, taken: int) -> bool:
-    """Whether a file whose stat was ``kept`` when read (at ``taken``, ns) is the same now that it is ``now``:
-    the same stat, taken long enough after the file was written that it could not change unseen."""
-    return now == kept and taken - kept[0] > RACY
+def _unchanged(kept: _File, now: tuple[int, int, int] | None) -> bool:
+    """Whether a content file the kept edition says ``kept`` of is as it was read, its stat being ``now``: the
+    same stat, known to hold long enough after the file was written that it could not have changed unseen."""
+    stat, checked = kept[:2]
+    return now == stat and checked - stat[0] > RACY
+
+
+def _settle(files: dict[str, _File], edition: Edition) -> None:
+    """Trust from now on the files written just before their stat was taken (within :data:`RACY`: the converter
+    had just written them, or a benchmark) that are still the version the edition read, by their bytes, now that
+    the window has passed: otherwise every later build would count them as changed."""
+    now = time.time_ns()
+    for article in edition.articles:
+        stat, checked, *rest = files[article.file]
+        if checked - stat[0] > RACY or now - stat[0] <= RACY:
+            continue
+        try:
+            data = article.path.read_bytes()
+            same = identity_of(article.path) == stat
+        except OSError:
+            continue
+        if same and file_digest(data, article.source) == article.digest:
+            files[article.file] = (stat, now, *rest)
 
 
 def _stored_body(stored: tuple[str, int, int], file: str) -> StoredBody:
