@@ -299,7 +299,7 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
                 lang=meta.get("lang") or config.language,
                 source=parsed.source and _source_lines(parsed.source, seeds),
                 outline=parsed.outline,
-                **_text(parsed, cache),
+                **text_fields(parsed, cache),
             )
         )
         parsed_files[id(articles[-1])] = parsed
@@ -329,7 +329,7 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
     return edition, problems, reviews
 
 
-def _text(parsed: ParsedFile, cache: FileCache) -> dict[str, Any]:
+def text_fields(parsed: ParsedFile, cache: FileCache) -> dict[str, Any]:
     """An article's fields that come from its file's text rather than from its outline (:attr:`ParsedFile.outline`):
     those an edit may change without changing the edition's shape (:func:`revise_edition`)."""
     return dict(
@@ -358,7 +358,7 @@ def revise_edition(edition: Edition, revised: Sequence[ParsedFile], cache: FileC
         changes.append((article, parsed, links))
     for article, parsed, links in changes:
         article.links = links
-        for name, value in _text(parsed, cache).items():
+        for name, value in text_fields(parsed, cache).items():
             setattr(article, name, value)
     return True
 

@@ -16,8 +16,7 @@ import os
 from pathlib import Path
 
 from site_builder.model import Article
-from site_builder.model.edition import Body
-from site_builder.model.load import KnownSlugs, ParsedFile, parse_file
+from site_builder.model.load import KnownSlugs, NoCache, ParsedFile, parse_file, text_fields
 from site_builder.model.source import SeedFolder
 from site_builder.render.incremental import BuildState
 from site_builder.render.site import Site
@@ -65,6 +64,4 @@ def _same_but_body(before: ParsedFile, after: ParsedFile) -> bool:
 
 
 def _with_body(article: Article, parsed: ParsedFile) -> Article:
-    return dataclasses.replace(
-        article, body=Body(parsed.blocks), digest=parsed.digest, outline=parsed.outline, listing=parsed.listing, chars=parsed.chars, description=parsed.description,
-    )
+    return dataclasses.replace(article, outline=parsed.outline, **text_fields(parsed, NoCache()))
