@@ -19,9 +19,9 @@ from site_builder.render.incremental import state_path
 
 
 def built_edition(project: Path) -> Edition:
-    """The edition a build of ``project`` (with its cache) rendered."""
+    """The edition a build of ``project`` (with its cache) rendered, as read (before any script's conversion)."""
     report = build(project / "content", project / "public", project / "site.yml", sites=True)
-    return report.sites[0].edition
+    return report.sites[0].source_edition
 
 
 def read_whole(project: Path) -> Edition:
@@ -158,12 +158,19 @@ def test_more_changed_files_than_it_revises_read_the_edition_whole(
     assert len(reads) == 2
 
 
-def test_a_damaged_kept_edition_is_read_whole(tmp_path: Path, reads: list[Path]) -> None:
+@pytest.mark.parametrize("damage", ["cut short", "a byte changed"])
+def test_a_damaged_kept_edition_is_read_whole(tmp_path: Path, reads: list[Path], damage: str) -> None:
     project = small_project(tmp_path)
     built_edition(project)
     path = kept.kept_path(state_path(project / "content", project / "public", project / "site.yml"))
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2])
+    data = bytearray(path.read_bytes())
+    if damage == "cut short":
+        del data[len(data) // 2 :]
+    else:
+        # In a string of the edition (a slug): read as it stands, it would give another edition.
+        at = data.rindex(b"chuang-xin")
+        data[at] = ord("k")
+    path.write_bytes(bytes(data))
     one = sorted((project / "content").glob("*.md"))[1]
     edit(one, "。\n", "。（订正）\n")
     assert described(built_edition(project)) == described(read_whole(project))
@@ -188,5 +195,44 @@ def test_a_file_written_just_before_it_was_read_is_trusted_once_proven_the_same(
     text = tampered.read_text("utf-8")
     tampered.write_text(text.replace("，", "、", 1), "utf-8")  # as many bytes: the same stat once its time is put back
     os.utime(tampered, ns=(past, past))
-    kept._settle(files, edition)
+    kept._prove_settled(files, edition)
     assert [path.name for path in paths if not kept._unchanged(files[path.name], incremental.identity_of(path))] == [tampered.name]
+
+
+def test_a_kept_edition_that_cannot_be_written_leaves_the_build_standing(
+    tmp_path: Path, reads: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The writer fails (a full disk, or killed): the site and the rest of the cache are saved all the same.
+    project = small_project(tmp_path)
+
+    def fail(*args: object) -> None:
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(kept.KeptEdition, "_write", fail)
+    built_edition(project)
+    assert as_clean(project, reads)
+    report = build(project / "content", project / "public", project / "site.yml")
+    assert report.rendered == 0, "the pages' keys were saved"
+    monkeypatch.undo()
+    edit(sorted((project / "content").glob("*.md"))[1], "。\n", "。（订正）\n")
+    assert described(built_edition(project)) == described(read_whole(project))
+    assert as_clean(project, reads)
+
+
+def test_the_packs_of_texts_parsed_again_do_not_pile_up(tmp_path: Path, reads: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each edit writes the new text of its file in a pack of its own; an edit reads only a few shards of the
+    # cache, so packs no file names are removed once a few have piled up.
+    monkeypatch.setattr(incremental, "UNPRUNED", 2)
+    project = small_project(tmp_path)
+    one = sorted((project / "content").glob("*.md"))[1]
+    built_edition(project)
+    store = incremental.blocks_folder(state_path(project / "content", project / "public", project / "site.yml"))
+    first = len(list(store.iterdir()))
+    counts = []
+    for number in range(6):
+        edit(one, "。\n", f"。（第{number}次订正）\n")
+        built_edition(project)
+        counts.append(len(list(store.iterdir())))
+    assert reads == [project / "content"], "each edit revised the kept edition"
+    assert max(counts) <= first + 3 and len(set(counts)) > 1, counts
+    assert as_clean(project, reads), "no pack the site needs was removed"

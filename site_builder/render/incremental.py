@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from site_builder.model import Article
     from site_builder.render.site import Site
 
-FORMAT = 19
+FORMAT = 20
 """Bumped when the cache's layout changes; an older cache is ignored."""
 
 T = TypeVar("T")
@@ -150,16 +150,17 @@ class ParseCache:
     """The slugs of the names and titles of every file parsed in this context, kept as files are parsed: not
     gathered again from thousands of entries by every build."""
     stats: Stats | None = None
-    """Stats this build took already, for :meth:`get_all` (asked once for the files an edit changed, when the
-    edition is kept, then, should it not be revised, for all of them)."""
+    """The stats this build took of the files (:func:`inputs_fingerprint`), for each :meth:`get_all` of the build."""
     saving: Background | None = None
     """The shards being written by a forked process (:meth:`save_aside`)."""
     unsaved: BaseException | None = None
     """What stopped that process: the next build parses the files again."""
     folder: Path | None = None
-    """Where the shards are saved: each is read when an entry of its first is wanted (:meth:`_read`)."""
+    """Where the shards are saved: each is read when first needed (:meth:`_read`)."""
     read: set[int] = field(default_factory=set)
     """The shards read from :attr:`folder` (or given up, if unreadable or of another context)."""
+    packs: int = 0
+    """The packs the store held when a build last removed those no entry names (:meth:`save`)."""
 
     def start(
         self, context: str, on_parse: Callable[[], None] | None = None, store: Path | None = None, stats: Stats | None = None
@@ -318,13 +319,23 @@ class ParseCache:
             strings: dict[str, str] = {}
             entries = {key: _shared_strings(_settled(key, entry, now), strings) for key, entry in entries.items()}
             _dump(folder / f"{number}.pickle", (FORMAT, self.context, entries))
-        # The packs no entry names: known only when every shard was read.
-        if self.dirty and self.store and self.store.is_dir() and len(self.read) == SHARDS:
-            kept = {entry.parsed.stored[0] for entry in self.entries.values() if entry.parsed.stored}
-            for name in os.listdir(self.store):
-                if name not in kept:
-                    (self.store / name).unlink(missing_ok=True)
+        if self.dirty and self.store and self.store.is_dir():
+            self._remove_unnamed_packs()
         self.dirty = set()
+
+    def _remove_unnamed_packs(self) -> None:
+        """Remove the packs of the store that no entry names (the files parsed again wrote new ones). Which they
+        are is known only once every shard is read: a build that did not read them all (an edit) reads them
+        when :data:`UNPRUNED` packs may have piled up since the last removal."""
+        names = os.listdir(self.store)
+        if len(self.read) < SHARDS and len(names) <= self.packs + UNPRUNED:
+            return
+        self._read(range(SHARDS))
+        named = {entry.parsed.stored[0] for entry in self.entries.values() if entry.parsed.stored}
+        for name in names:
+            if name not in named:
+                (self.store / name).unlink(missing_ok=True)
+        self.packs = len(named)
 
     def load(self, folder: Path) -> None:
         """Take the shards saved in ``folder``: each is read when first needed. An edit reads those of the few
@@ -358,10 +369,10 @@ class ParseCache:
 
     def __getstate__(self) -> dict:
         # The entries are saved in shards of their own (:meth:`save`): a build rewrites only those that changed.
-        return {"context": self.context, "store": self.store, "memos": self.memos, "known": self.known}
+        return {"context": self.context, "store": self.store, "memos": self.memos, "known": self.known, "packs": self.packs}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["context"], store=state["store"], memos=state["memos"], known=state["known"])
+        self.__init__(state["context"], store=state["store"], memos=state["memos"], known=state["known"], packs=state["packs"])
 
 
 class StoredBody(Body):
@@ -414,6 +425,9 @@ SHARDS = 64
 
 PACK = 32
 """Parsed files whose blocks are kept in one file of the store, at most."""
+
+UNPRUNED = 64
+"""Packs of the store that no entry may name, at most, before a build reads every shard to remove them."""
 
 
 def shard(key: str) -> int:

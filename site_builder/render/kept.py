@@ -16,9 +16,11 @@ are, the linked articles would recurse from each one to the next.
 from __future__ import annotations
 
 import copyreg
+import io
 import os
 import pickle
 import time
+import zlib
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, Callable
@@ -73,7 +75,7 @@ class KeptEdition:
         prefix = os.path.join(os.path.abspath(content), "")
         try:
             with self.path.open("rb") as stream:
-                version, key, files = pickle.load(stream)
+                version, key, files, checksum = pickle.load(stream)
                 names = sorted(name for name in os.listdir(content) if name.endswith(".md"))
                 if version != FORMAT or key != self.key or list(files) != names:
                     return None
@@ -85,10 +87,14 @@ class KeptEdition:
                 for name, parsed in zip(changed, revised):
                     if parsed.document is None or (parsed.outline, parsed.anchors) != files[name][2:]:
                         return None
-                edition = _Unpickler(stream, cache, seeds).load()
+                # A damaged file must not give another edition: it is read only if it is the one written.
+                data = stream.read()
+                if zlib.crc32(data) != checksum:
+                    return None
+                edition = _Unpickler(io.BytesIO(data), cache, seeds).load()
+                _restore(edition, content)
         except UNREADABLE:
             return None
-        _restore(edition, content)
         if not revise_edition(edition, revised, cache):
             return None
         cache.listed(content, names)
@@ -110,31 +116,34 @@ class KeptEdition:
             self._saving = Background(self._writing)
 
     def _write(self, files: dict[str, _File], edition: Edition) -> None:
-        try:
-            _settle(files, edition)
-            with replacing(self.path) as stream:
-                pickle.dump((FORMAT, self.key, files), stream, protocol=pickle.HIGHEST_PROTOCOL)
-                _Pickler(stream, edition).dump(edition)
-        except OSError:
-            pass  # the next build reads the edition whole, as without the file
+        _prove_settled(files, edition)
+        data = io.BytesIO()
+        _Pickler(data, edition).dump(edition)
+        with replacing(self.path) as stream:
+            pickle.dump((FORMAT, self.key, files, zlib.crc32(data.getbuffer())), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.write(data.getbuffer())
 
     def finish(self) -> None:
-        """Write the edition given to :meth:`keep`, if it is not being written aside, or wait for it to be."""
-        if self._saving:
-            self._saving.result()
-        elif self._writing:
-            self._writing()
-        self._saving = self._writing = None
+        """Write the edition given to :meth:`keep`, if it is not being written aside, or wait for it to be. Should
+        that fail (a full disk, the writer killed), the build stands: the next one reads the edition whole."""
+        writing, saving, self._writing, self._saving = self._writing, self._saving, None, None
+        try:
+            if saving:
+                saving.result()
+            elif writing:
+                writing()
+        except Exception:
+            pass  # the file is replaced only once written whole (:func:`replacing`): the last one, if any, stands
 
 
-def _unchanged(kept: _File, now: tuple[int, int, int] | None) -> bool:
-    """Whether a content file the kept edition says ``kept`` of is as it was read, its stat being ``now``: the
-    same stat, known to hold long enough after the file was written that it could not have changed unseen."""
+def _unchanged(kept: _File, current: tuple[int, int, int] | None) -> bool:
+    """Whether a content file the kept edition says ``kept`` of is as it was read, its stat being ``current``:
+    the same stat, known to hold long enough after the file was written that it could not have changed unseen."""
     stat, checked = kept[:2]
-    return now == stat and checked - stat[0] > RACY
+    return current == stat and checked - stat[0] > RACY
 
 
-def _settle(files: dict[str, _File], edition: Edition) -> None:
+def _prove_settled(files: dict[str, _File], edition: Edition) -> None:
     """Trust from now on the files written just before their stat was taken (within :data:`RACY`: the converter
     had just written them, or a benchmark) that are still the version the edition read, by their bytes, now that
     the window has passed: otherwise every later build would count them as changed."""
