@@ -15,7 +15,7 @@ from site_builder.config import load_config
 from site_builder.exceptions import ProblemsError
 from site_builder.model import Edition, load_edition
 from site_builder.render import build, incremental, kept
-from site_builder.render.incremental import state_path
+from site_builder.render.incremental import BuildState, state_path
 
 
 def built_edition(project: Path) -> Edition:
@@ -236,3 +236,14 @@ def test_the_packs_of_texts_parsed_again_do_not_pile_up(tmp_path: Path, reads: l
     assert reads == [project / "content"], "each edit revised the kept edition"
     assert max(counts) <= first + 3 and len(set(counts)) > 1, counts
     assert as_clean(project, reads), "no pack the site needs was removed"
+
+
+def test_a_first_build_that_saves_its_shards_aside_counts_its_packs(tmp_path: Path) -> None:
+    # The forked process that writes a first build's shards knows which packs they name, and keeps that to
+    # itself: counted in the building process, else the next edit would read every shard to count them.
+    project = small_project(tmp_path, articles=24)
+    paths = sorted((project / "content").glob("*.md"))
+    assert len({incremental.shard(os.path.abspath(path)) for path in paths}) >= incremental.SHARDS // 4, "saved aside"
+    built_edition(project)
+    path = state_path(project / "content", project / "public", project / "site.yml")
+    assert BuildState.load(path).files.packs == len(list(incremental.blocks_folder(path).iterdir())) > 0

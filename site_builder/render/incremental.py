@@ -286,6 +286,8 @@ class ParseCache:
         if len(self.dirty) < SHARDS // 4 or self.saving:
             return
         self.prune()
+        # Counted here: what the forked process learns stays there.
+        self.packs = len(self._named_packs())
         saving = Background(partial(self.save, folder))
         if not saving.forked:
             return  # saved at the end, here, as by any other build
@@ -331,11 +333,15 @@ class ParseCache:
         if len(self.read) < SHARDS and len(names) <= self.packs + UNPRUNED:
             return
         self._read(range(SHARDS))
-        named = {entry.parsed.stored[0] for entry in self.entries.values() if entry.parsed.stored}
+        named = self._named_packs()
         for name in names:
             if name not in named:
                 (self.store / name).unlink(missing_ok=True)
         self.packs = len(named)
+
+    def _named_packs(self) -> set[str]:
+        """The packs of the store that the entries read name."""
+        return {entry.parsed.stored[0] for entry in self.entries.values() if entry.parsed.stored}
 
     def load(self, folder: Path) -> None:
         """Take the shards saved in ``folder``: each is read when first needed. An edit reads those of the few
