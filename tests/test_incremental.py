@@ -25,6 +25,7 @@ from site_builder import parallel
 from site_builder.render import build, incremental, pagekeys
 from site_builder.render.search import data as search_data
 from site_builder.render.incremental import BuildState, state_path
+from site_builder.render.writer import identity_of
 
 ARTICLES = 8
 
@@ -252,7 +253,7 @@ def test_a_file_written_just_before_its_stat_is_trusted_once_proven_the_same(tmp
     monkeypatch.setattr(incremental, "RACY", 50_000_000)
     path = tmp_path / "a.md"
     path.write_text("---\ntitle: 甲\n---\n", "utf-8")
-    stat = incremental.identity_of(path)
+    stat = identity_of(path)
     entry = incremental._Entry(stat, stat[0], hashlib.sha1(path.read_bytes()).hexdigest(), ParsedFile(None, []))
     time.sleep(0.06)
     assert incremental._settled(str(path), entry, time.time_ns()).checked - stat[0] > incremental.RACY

@@ -229,6 +229,12 @@ def parse_file(path: Path, seeds: SeedFolder, known: KnownSlugs | None = None, d
     )
 
 
+def article_names(content: Path) -> list[str]:
+    """The names of the article files of ``content``, sorted. Names, not Paths: the files share their folder, and a
+    Path each costs more than listing and sorting them."""
+    return sorted(name for name in os.listdir(content) if name.endswith(".md"))
+
+
 def file_digest(data: bytes, source: Source | None) -> str:
     """The digest of a content file's bytes ``data`` and of the OCR lines it was converted from (:attr:`ParsedFile.digest`)."""
     lines = (source.text.lines + (source.abstract.lines if source.abstract else ())) if source else ()
@@ -264,8 +270,7 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
     documents = {}
     unreadable = set()
     parsed_files: dict[int, ParsedFile] = {}
-    # By name: the files share their folder, and a Path each costs more than listing and sorting them.
-    names = sorted(name for name in os.listdir(content) if name.endswith(".md"))
+    names = article_names(content)
     for name, parsed in zip(names, cache.get_all(content, names, partial(parse_file, seeds=seeds, known=cache.known_slugs()))):
         problems.extend(parsed.problems)
         document = parsed.document

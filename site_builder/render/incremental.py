@@ -40,7 +40,7 @@ from site_builder.model.edition import Body
 from site_builder.model.load import KnownSlugs, Parse, ParsedFile, prepare_parsing
 from site_builder.parallel import PARALLEL, Background, fork_map
 from site_builder.render.pagekeys import Context, Listings, SiteKeys, digest
-from site_builder.render.writer import MARKER, Trees, standby_ready
+from site_builder.render.writer import MARKER, Trees, identity, identity_of, standby_ready
 
 if TYPE_CHECKING:
     from site_builder.model import Article
@@ -60,19 +60,9 @@ RACY = 2_000_000_000
 PACKAGE = Path(__file__).resolve().parents[1]
 
 
-def identity_of(path: str | os.PathLike) -> tuple[int, int, int]:
-    """What tells the versions of the file at ``path`` apart (:func:`_identity`)."""
-    return _identity(os.stat(path))
-
-
 def _sha(data: bytes) -> str:
     """The digest of a content file's bytes, which tells its versions apart when its stat cannot."""
     return hashlib.sha1(data).hexdigest()
-
-
-def _identity(stat: os.stat_result) -> tuple[int, int, int]:
-    """What tells a file's versions apart: its mtime, size and inode."""
-    return stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
 def _files(folder: str) -> list[os.DirEntry]:
@@ -110,7 +100,7 @@ def inputs_fingerprint(paths: Iterable[Path], today: dt.date, stats: Stats | Non
             found += ((entry.path, entry.stat()) for entry in _files(os.path.abspath(top)))
         elif top.exists():
             found.append((os.path.abspath(top), os.stat(top)))
-    entries = [(path, _identity(stat)) for path, stat in found]
+    entries = [(path, identity(stat)) for path, stat in found]
     if stats is not None:
         stats.of.update(entries)
     return digest(FORMAT, today.isoformat(), entries), max((stat[0] for _, stat in entries), default=0)
@@ -391,16 +381,25 @@ class StoredBody(Body):
 
 
 def _settled(key: str, entry: _Entry, now: int) -> _Entry:
-    """``entry``, trusted from ``now`` (before its file is read) if the file was changed just before its stat was
-    taken (within :data:`RACY`: a file the converter had just written) and is still the same, by its bytes, now
-    that the window has passed. Otherwise the next build would read and hash it again, and save its shard again."""
-    if entry.checked - entry.stat[0] > RACY or now - entry.stat[0] <= RACY:
-        return entry
+    """``entry``, trusted from ``now`` if its file proves the same (:func:`proven_settled`). Otherwise the next
+    build would read and hash it again, and save its shard again."""
+    if proven_settled(key, entry.stat, entry.checked, now, lambda data: _sha(data) == entry.sha):
+        return entry._replace(checked=now)
+    return entry
+
+
+def proven_settled(
+    path: str | os.PathLike, stat: tuple[int, int, int], checked: int, now: int, same: Callable[[bytes], bool]
+) -> bool:
+    """Whether a file whose stat was ``stat`` at ``checked`` (ns), too soon after it was written to trust the stat
+    (within :data:`RACY`: a file the converter had just written), can be trusted from ``now`` (taken before the
+    file is read): the window has passed, and its stat is the same and its bytes too, by ``same``."""
+    if checked - stat[0] > RACY or now - stat[0] <= RACY:
+        return False
     try:
-        same = identity_of(key) == entry.stat and _sha(Path(key).read_bytes()) == entry.sha
+        return identity_of(path) == stat and same(Path(path).read_bytes())
     except OSError:
-        return entry
-    return entry._replace(checked=now) if same else entry
+        return False
 
 
 def _shared_strings(entry: _Entry, strings: dict[str, str]) -> _Entry:
@@ -674,4 +673,4 @@ def state_path(content: Path, out: Path, config_path: Path) -> Path:
 def code_fingerprint() -> str:
     """site-builder's own code and tables: a cache written by other code is not trusted."""
     code = [entry for entry in _files(str(PACKAGE)) if os.path.splitext(entry.name)[1] in (".py", ".yml")]
-    return digest([(entry.path, _identity(entry.stat())[:2]) for entry in code])
+    return digest([(entry.path, identity(entry.stat())[:2]) for entry in code])

@@ -29,10 +29,10 @@ from site_builder.config import SiteConfig
 from site_builder.model import Article, Author, CitedDocument, Edition, Region, Topic
 from site_builder.model.body import Anchors
 from site_builder.model.edition import Citation
-from site_builder.model.load import TOPICS_FILE, file_digest, link_articles, parse_file, revise_edition
+from site_builder.model.load import TOPICS_FILE, article_names, file_digest, link_articles, parse_file, revise_edition
 from site_builder.model.source import SeedFolder, SourceLines
 from site_builder.parallel import Background
-from site_builder.render.incremental import FORMAT, RACY, UNREADABLE, ParseCache, Stats, StoredBody, identity_of, replacing
+from site_builder.render.incremental import FORMAT, RACY, UNREADABLE, ParseCache, Stats, StoredBody, proven_settled, replacing
 from site_builder.render.pagekeys import digest
 
 REVISED_AT_MOST = 32
@@ -76,7 +76,7 @@ class KeptEdition:
         try:
             with self.path.open("rb") as stream:
                 version, key, files, checksum = pickle.load(stream)
-                names = sorted(name for name in os.listdir(content) if name.endswith(".md"))
+                names = article_names(content)
                 if version != FORMAT or key != self.key or list(files) != names:
                     return None
                 changed = [name for name in names if not _unchanged(files[name], stats.of.get(prefix + name))]
@@ -144,20 +144,13 @@ def _unchanged(kept: _File, current: tuple[int, int, int] | None) -> bool:
 
 
 def _prove_settled(files: dict[str, _File], edition: Edition) -> None:
-    """Trust from now on the files written just before their stat was taken (within :data:`RACY`: the converter
-    had just written them, or a benchmark) that are still the version the edition read, by their bytes, now that
-    the window has passed: otherwise every later build would count them as changed."""
+    """Trust from now on the files written just before their stat was taken that are still the version the
+    edition read, by their bytes (:func:`~site_builder.render.incremental.proven_settled`): otherwise every later
+    build would count them as changed."""
     now = time.time_ns()
     for article in edition.articles:
         stat, checked, *rest = files[article.file]
-        if checked - stat[0] > RACY or now - stat[0] <= RACY:
-            continue
-        try:
-            data = article.path.read_bytes()
-            same = identity_of(article.path) == stat
-        except OSError:
-            continue
-        if same and file_digest(data, article.source) == article.digest:
+        if proven_settled(article.path, stat, checked, now, lambda data: file_digest(data, article.source) == article.digest):
             files[article.file] = (stat, now, *rest)
 
 

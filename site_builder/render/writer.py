@@ -142,11 +142,11 @@ def write_site(
             raise
         # ``new`` holds the output before this build, if there was one: the next standby, when its files are known.
         if mirror:
-            trees.standby, trees.standby_marker = stamps, _stat(mirror / MARKER)
+            trees.standby, trees.standby_marker = stamps, identity_of(mirror / MARKER)
         elif trees.folder and trees.live and new.exists():
             if new != trees.folder:
                 os.rename(new, trees.folder)
-            trees.standby, trees.standby_marker = trees.live, _stat(trees.folder / MARKER)
+            trees.standby, trees.standby_marker = trees.live, identity_of(trees.folder / MARKER)
         else:
             shutil.rmtree(new, ignore_errors=True)
             trees.standby, trees.standby_marker = {}, None
@@ -159,15 +159,20 @@ def standby_ready(trees: Trees) -> bool:
     return bool(trees.folder and trees.live and _marked(trees.folder, trees.standby_marker))
 
 
-def _stat(path: Path) -> tuple[int, int, int]:
-    st = path.stat()
-    return st.st_mtime_ns, st.st_size, st.st_ino
+def identity(stat: os.stat_result) -> tuple[int, int, int]:
+    """What tells a file's versions apart: its mtime, size and inode."""
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+def identity_of(path: str | os.PathLike) -> tuple[int, int, int]:
+    """What tells the versions of the file at ``path`` apart (:func:`identity`)."""
+    return identity(os.stat(path))
 
 
 def _marked(folder: Path, marker: tuple[int, int, int] | None) -> bool:
     """Whether ``folder`` holds the marker it had when recorded (it is the site the record describes)."""
     try:
-        return marker is not None and _stat(folder / MARKER) == marker
+        return marker is not None and identity_of(folder / MARKER) == marker
     except OSError:
         return False
 
