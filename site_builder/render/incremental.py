@@ -81,6 +81,13 @@ def _files(folder: str) -> list[os.DirEntry]:
     return found
 
 
+def file_keys(folder: Path, names: Iterable[str]) -> list[str]:
+    """The absolute paths of the files ``names`` of ``folder``, which key their stats (:class:`Stats`) and parsed
+    files (:class:`ParseCache`): the folder's worked out once, not each file's."""
+    prefix = os.path.join(os.path.abspath(folder), "")
+    return [prefix + name for name in names]
+
+
 @dataclass
 class Stats:
     """The stats of files a build took, by absolute path: each file's is taken once a build, by
@@ -170,9 +177,7 @@ class ParseCache:
         taken = self.stats.of if self.stats else {}
         found: list[ParsedFile | None] = []
         stale: list[tuple[int, str, tuple[int, int, int]]] = []
-        # Keyed by absolute path: the folder's worked out once, not each file's.
-        prefix = os.path.join(os.path.abspath(folder), "")
-        keys = [prefix + name for name in names]
+        keys = file_keys(folder, names)
         self.seen.update(keys)
         self._read(range(SHARDS) if len(keys) >= SHARDS else {shard(key) for key in keys})
         for index, key in enumerate(keys):
@@ -208,8 +213,7 @@ class ParseCache:
     def listed(self, folder: Path, names: list[str]) -> None:
         """The files of ``folder`` are ``names``, those :meth:`get_all` was not asked for included: :meth:`prune`
         keeps them."""
-        prefix = os.path.join(os.path.abspath(folder), "")
-        self.seen.update(prefix + name for name in names)
+        self.seen.update(file_keys(folder, names))
 
     def _parse_and_keep(self, paths: list[Path]) -> list[tuple[str, ParsedFile]]:
         """Read, hash and parse ``paths`` (in a worker, for many files: hashing 10,000 files takes 0.4 s), each

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copyreg
 import io
-import os
 import pickle
 import time
 import zlib
@@ -32,7 +31,7 @@ from site_builder.model.edition import Citation
 from site_builder.model.load import TOPICS_FILE, article_names, file_digest, link_articles, parse_file, revise_edition
 from site_builder.model.source import SeedFolder, SourceLines
 from site_builder.parallel import Background
-from site_builder.render.incremental import FORMAT, RACY, UNREADABLE, ParseCache, Stats, StoredBody, proven_settled, replacing
+from site_builder.render.incremental import FORMAT, RACY, UNREADABLE, ParseCache, Stats, StoredBody, file_keys, proven_settled, replacing
 from site_builder.render.pagekeys import digest
 
 REVISED_AT_MOST = 32
@@ -72,14 +71,14 @@ class KeptEdition:
     def revised(self, content: Path, config: SiteConfig, cache: ParseCache, stats: Stats) -> Edition | None:
         """The kept edition brought up to date with ``content``, whose files the build took the ``stats`` of;
         ``None`` when it cannot be (see the module), having parsed only files the build would parse anyway."""
-        prefix = os.path.join(os.path.abspath(content), "")
         try:
             with self.path.open("rb") as stream:
                 version, key, files, checksum = pickle.load(stream)
                 names = article_names(content)
                 if version != FORMAT or key != self.key or list(files) != names:
                     return None
-                changed = [name for name in names if not _unchanged(files[name], stats.of.get(prefix + name))]
+                current = map(stats.of.get, file_keys(content, names))
+                changed = [name for name, stat in zip(names, current) if not _unchanged(files[name], stat)]
                 if len(changed) > REVISED_AT_MOST:
                     return None
                 seeds = SeedFolder(config.seeds)
@@ -104,10 +103,9 @@ class KeptEdition:
         """Write ``edition``, just read whole from ``content`` by a build that took the ``stats`` of its files:
         ``aside``, in a forked process while the build goes on; otherwise when it is done (:meth:`finish`), as in
         a first build, whose workers would add the memory that process copies to the build's peak."""
-        prefix = os.path.join(os.path.abspath(content), "")
+        articles = sorted(edition.articles, key=lambda article: article.file)
         files: dict[str, _File] = {}
-        for article in sorted(edition.articles, key=lambda article: article.file):
-            stat = stats.of.get(prefix + article.file)
+        for article, stat in zip(articles, map(stats.of.get, file_keys(content, [a.file for a in articles]))):
             if stat is None:
                 return
             files[article.file] = (stat, stats.taken, article.outline, article.anchors)
