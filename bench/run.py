@@ -287,7 +287,7 @@ def main() -> None:
                 bench.attempt("Pelican", "build", bench.pelican, pelican, found.pelican)
         if not args.skip_serve:
             bench.attempt("site-builder", "serve", bench.serve, "site-builder", measure.site_builder("serve"), project,
-                          project / "content" / f"{slug}.md", project / "public" / "articles" / slug / "index.html")
+                          project / "content" / f"{slug}.md", project / "public" / "articles" / f"{slug}.html")
             if found:
                 bench.attempt("Hugo", "server", bench.serve, "Hugo", [str(found.hugo), "server", "--bind", "127.0.0.1",
                               "--cacheDir", str(hugo / ".hugo-cache")], hugo,

@@ -121,7 +121,7 @@ def respond(root: Path, url_path: str, notice: str | None) -> Response:
     """Status, headers and body for a GET of ``url_path``; HTML gets the notice when there is one."""
     status, target = "200 OK", site_file(root, url_path)
     if target and target.name == "index.html" and not url_path.endswith(("/", ".html")):
-        # Pages link relatively: /articles/a must become /articles/a/ for their links to work.
+        # Pages link relatively: /authors/a must become /authors/a/ for their links to work.
         return "301 Moved Permanently", [("Location", url_path + "/")], b""
     if target is None:
         status, target = "404 Not Found", site_file(root, "/404.html")

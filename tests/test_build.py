@@ -36,12 +36,12 @@ def listed_articles(page: Path) -> set[str]:
     document = html5lib.parse(page.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
     main = document.find(".//main")
     links = [a.get("href") for a in main.iter("a") if "article-link" in (a.get("class") or "")]
-    return {re.search(r"articles/([^/]+)/index\.html", href)[1] for href in links}
+    return {re.search(r"articles/([^/]+)\.html", href)[1] for href in links}
 
 
 def test_a_page_per_article_author_topic_and_region(site: Path, articles: list[dict]) -> None:
     topics = {t["key"] for t in yaml.safe_load((ROOT / "content/topics.yml").read_text(encoding="utf-8"))["topics"]}
-    assert {p.parent.name for p in (site / "articles").glob("*/index.html")} == {a["slug"] for a in articles}
+    assert {p.stem for p in (site / "articles").glob("*.html")} == {a["slug"] for a in articles}
     assert len(list((site / "authors").glob("*/index.html"))) == len({n for a in articles for n in a["authors"]})
     assert {p.parent.name for p in (site / "topics").glob("*/index.html")} == topics
     assert {p.parent.name for p in (site / "regions").glob("*/index.html")} == {
@@ -56,7 +56,7 @@ def test_each_index_page_lists_exactly_its_articles(site: Path, articles: list[d
     """Author, topic and region pages, found through the article pages' own links, list exactly the right articles."""
     expected: dict[str, set[str]] = defaultdict(set)
     for article in articles:
-        page = site / "articles" / article["slug"] / "index.html"
+        page = site / "articles" / f"{article['slug']}.html"
         document = html5lib.parse(page.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
         byline = next(p for p in document.iter("p") if p.get("class") == "byline")
         links = [a.get("href") for a in byline.iter("a")]
@@ -78,7 +78,7 @@ def test_home_lists_every_article_in_page_order(site: Path, articles: list[dict]
     document = html5lib.parse((site / "index.html").read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
     hrefs = [a.get("href") for a in document.iter("a") if "article-link" in (a.get("class") or "")]
     order = sorted(articles, key=lambda a: (a["source"]["file"], a["source"]["lines"][0]))
-    assert hrefs == [f"articles/{a['slug']}/index.html" for a in order]
+    assert hrefs == [f"articles/{a['slug']}.html" for a in order]
     stats = "".join(document.find(".//ul[@class='stats']").itertext())
     assert f"{len(articles)} 篇文章" in stats
 
@@ -121,7 +121,7 @@ def test_no_build_machine_paths_leak(site: Path) -> None:
 
 def test_article_page_has_what_a_reader_needs(site: Path, articles: list[dict]) -> None:
     article = next(a for a in articles if a["abstract"])
-    html = (site / "articles" / article["slug"] / "index.html").read_text(encoding="utf-8")
+    html = (site / "articles" / f"{article['slug']}.html").read_text(encoding="utf-8")
     assert '<html lang="zh-Hans">' in html
     assert 'id="p1"' in html and 'class="pilcrow" href="#p1"' in html
     assert 'id="abstract"' in html and 'id="reference"' in html and "[J/OL]" in html

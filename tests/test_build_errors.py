@@ -67,7 +67,7 @@ def test_valid_project_builds_and_replaces_the_previous_site(tmp_path: Path, cap
     status, err = build(root, capsys)
     assert (status, err) == (0, "")
     assert "the previous site" not in (public / "index.html").read_text()
-    assert (public / "articles/b/index.html").is_file()
+    assert (public / "articles/b.html").is_file()
     assert [p.name for p in root.iterdir() if p.name.startswith(".public")] == []
 
 

@@ -90,7 +90,7 @@ def test_every_page_has_a_twin_in_the_other_script(site: Path) -> None:
     pairs = twins(site)
     assert [twin for _, twin in pairs] == hant
     slugs = {article["slug"] for article in content_articles()}
-    assert {page.split("/")[2] for _, page in pairs if page.startswith(f"{HANT}/articles/")} == slugs
+    assert {page.split("/")[2].removesuffix(".html") for _, page in pairs if page.startswith(f"{HANT}/articles/")} == slugs
     assert len(pairs) > 80
     for name in ("feed.xml", "index.html", "404.html", "authors/index.html", "documents/index.html"):
         assert (site / HANT / name).is_file(), name
@@ -129,7 +129,7 @@ def test_zh_hant_pages_show_no_simplified_only_character(site: Path) -> None:
         assert not SIMPLIFIED_ONLY & set(shown), f"{hant}: {sorted(SIMPLIFIED_ONLY & set(shown))}"
     home = text_of(parse(site / HANT / "index.html"))
     assert "《主任筆談》數字版" in home and "目錄" in home
-    article = (site / HANT / "articles/tui-dong-xin-shi-dai-di-fang-ren-da-gong-zuo-gao/index.html").read_text("utf-8")
+    article = (site / HANT / "articles/tui-dong-xin-shi-dai-di-fang-ren-da-gong-zuo-gao.html").read_text("utf-8")
     assert 'lang="zh-Hans">' in article and "原文照原刊保留簡體字" in article
 
 
@@ -158,15 +158,15 @@ def test_the_feed_exists_in_both_scripts(site: Path) -> None:
 
 
 def test_overrides_markup_and_protected_names_reach_the_pages(small: Path) -> None:
-    hans = (small / "articles/a/index.html").read_text("utf-8")
-    hant = (small / HANT / "articles/a/index.html").read_text("utf-8")
+    hans = (small / "articles/a.html").read_text("utf-8")
+    hant = (small / HANT / "articles/a.html").read_text("utf-8")
     assert "余建華和范小明同志對標對表" in hant, "editors' names and phrases (OpenCC: 範小明, 對錶)"
     assert "其余下的工作，由範本負責" in hant and "其余下的工作，由范本负责" in hans, "inline markup"
     assert "-{" not in hans + hant
-    assert "（原頁未見標題）" in (small / HANT / "articles/c/index.html").read_text("utf-8")
+    assert "（原頁未見標題）" in (small / HANT / "articles/c.html").read_text("utf-8")
     assert "<code>联系代码</code>" in hant
     assert '<a href="https://example.org/发展?q=联系" title="联系标题">發展</a>' in hant
-    assert '<a href="../c/index.html#p1">下一篇</a>' in hant
+    assert '<a href="c.html#p1">下一篇</a>' in hant
 
 
 @pytest.mark.parametrize(
@@ -175,21 +175,21 @@ def test_overrides_markup_and_protected_names_reach_the_pages(small: Path) -> No
 )
 def test_the_profile_and_quotes_are_configurable(tmp_path: Path, options: dict, words: list[str]) -> None:
     public = fixture_site(tmp_path / "project", **options)
-    hant = (public / HANT / "articles/a/index.html").read_text("utf-8")
+    hant = (public / HANT / "articles/a.html").read_text("utf-8")
     for word in words:
         assert word in hant
-    assert "程序文件" in (public / "articles/a/index.html").read_text("utf-8")
+    assert "程序文件" in (public / "articles/a.html").read_text("utf-8")
 
 
 def test_absolute_addresses_are_in_the_script_folder(small: Path) -> None:
-    hant = (small / HANT / "articles/a/index.html").read_text("utf-8")
-    assert '<link rel="canonical" href="https://example.org/edition/hant/articles/a/">' in hant
-    assert '<link rel="alternate" hreflang="zh-Hans" href="https://example.org/edition/articles/a/">' in hant
-    assert "[J/OL]. 人大工作測試版, 2023[" in hant and "https://example.org/edition/hant/articles/a/</p>" in hant
-    assert "https://example.org/edition/articles/a/" not in hant.replace('hreflang="zh-Hans" href="https://example.org/edition/articles/a/"', "")
+    hant = (small / HANT / "articles/a.html").read_text("utf-8")
+    assert '<link rel="canonical" href="https://example.org/edition/hant/articles/a.html">' in hant
+    assert '<link rel="alternate" hreflang="zh-Hans" href="https://example.org/edition/articles/a.html">' in hant
+    assert "[J/OL]. 人大工作測試版, 2023[" in hant and "https://example.org/edition/hant/articles/a.html</p>" in hant
+    assert "https://example.org/edition/articles/a.html" not in hant.replace('hreflang="zh-Hans" href="https://example.org/edition/articles/a.html"', "")
     sitemap = (small / HANT / "sitemap.xml").read_text("utf-8")
-    assert "<loc>https://example.org/edition/hant/articles/a/</loc>" in sitemap
-    assert 'hreflang="zh-Hans" href="https://example.org/edition/articles/a/"' in sitemap
+    assert "<loc>https://example.org/edition/hant/articles/a.html</loc>" in sitemap
+    assert 'hreflang="zh-Hans" href="https://example.org/edition/articles/a.html"' in sitemap
     robots = (small / "robots.txt").read_text("utf-8")
     assert "Sitemap: https://example.org/edition/sitemap.xml\nSitemap: https://example.org/edition/hant/sitemap.xml" in robots
     assert 'href="https://example.org/edition/hant/authors/"' in (small / HANT / "404.html").read_text("utf-8")
@@ -200,7 +200,7 @@ def test_one_script_is_the_default(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "valid", root)
     build(root / "content", root / "public", root / "site.yml")
     assert not (root / "public" / HANT).exists()
-    html = (root / "public/articles/b/index.html").read_text("utf-8")
+    html = (root / "public/articles/b.html").read_text("utf-8")
     assert "hreflang" not in html and "script-switch" not in html
 
 
@@ -225,6 +225,6 @@ def test_wrong_script_options_are_reported(tmp_path: Path, lines: str, message: 
 
 def test_the_first_script_is_at_the_root(tmp_path: Path) -> None:
     public = fixture_site(tmp_path / "project", scripts="[zh-Hant, zh-Hans]")
-    assert parse(public / "articles/a/index.html").get("lang") == "zh-Hant"
-    assert parse(public / "hans/articles/a/index.html").find(".//h1").text == "发挥代表作用 联系人民群众"
+    assert parse(public / "articles/a.html").get("lang") == "zh-Hant"
+    assert parse(public / "hans/articles/a.html").find(".//h1").text == "发挥代表作用 联系人民群众"
     assert check_site(public)[0] == []

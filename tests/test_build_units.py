@@ -131,9 +131,10 @@ def test_document_kind(title: str, kind: str) -> None:
     ("page", "target", "link"),
     [
         ("index.html", "authors/a/index.html", "authors/a/index.html"),
-        ("articles/a/index.html", "authors/b/index.html", "../../authors/b/index.html"),
-        ("articles/a/index.html", "articles/a/index.html#p3", "#p3"),
-        ("articles/a/index.html", "articles/a/index.html", "index.html"),
+        ("articles/a.html", "authors/b/index.html", "../authors/b/index.html"),
+        ("authors/b/index.html", "articles/a.html", "../../articles/a.html"),
+        ("articles/a.html", "articles/a.html#p3", "#p3"),
+        ("articles/a.html", "articles/a.html", "a.html"),
         ("authors/index.html", "index.html#section-1", "../index.html#section-1"),
     ],
 )
@@ -142,7 +143,8 @@ def test_relative_links(page: str, target: str, link: str) -> None:
 
 
 def test_public_urls_drop_index_html() -> None:
-    assert absolute("https://x.org/e/", "articles/a/index.html") == "https://x.org/e/articles/a/"
+    assert absolute("https://x.org/e/", "authors/a/index.html") == "https://x.org/e/authors/a/"
+    assert absolute("https://x.org/e/", "articles/a.html") == "https://x.org/e/articles/a.html"
     assert absolute("https://x.org/e/", "feed.xml") == "https://x.org/e/feed.xml"
 
 

@@ -130,5 +130,5 @@ def test_very_long_paragraph_and_very_large_file(project: Path) -> None:
     many = "\n\n".join(f"第{n}段。" + "文字" * 200 for n in range(5_000))  # a file of about 2 MB
     b.write_text(text.replace("乙文第一段。", long) + "\n\n" + many + "\n", "utf-8")
     build(project / "content", project / "public", project / "site.yml")
-    page = (project / "public" / "articles" / "b" / "index.html").read_text("utf-8")
+    page = (project / "public" / "articles" / "b.html").read_text("utf-8")
     assert page.count("长段落，") >= 250_000 and 'id="p5003"' in page

@@ -167,7 +167,7 @@ def test_an_edit_works_out_keys_only_for_the_pages_it_may_change(tmp_path: Path,
     edit(articles[1], last_sentence(articles[1]), "（订正）" + last_sentence(articles[1]))
     build_here(project)
     slug = re.search(r"^slug: (\S+)", articles[1].read_text("utf-8"), re.M).group(1)
-    assert {path for path in keyed if path.startswith("articles/")} == {f"articles/{slug}/index.html"}
+    assert {path for path in keyed if path.startswith("articles/")} == {f"articles/{slug}.html"}
     assert tree(project / "public") == clean_tree(project)
 
     # A new description: the pages listing the article are keyed too, and only they.
@@ -175,8 +175,8 @@ def test_an_edit_works_out_keys_only_for_the_pages_it_may_change(tmp_path: Path,
     edit(articles[1], "abstract: ", "abstract: 订正")
     build_here(project)
     listing = {path for path in keyed if path.startswith("articles/")}
-    shown = {f"articles/{p.parent.name}/index.html" for p in (project / "public" / "articles").glob("*/index.html")
-             if f'href="../{slug}/index.html' in p.read_text("utf-8") or p.parent.name == slug}
+    shown = {f"articles/{p.name}" for p in (project / "public" / "articles").glob("*.html")
+             if f'href="{slug}.html' in p.read_text("utf-8") or p.stem == slug}
     assert listing == shown and len(listing) < len(articles)
     assert tree(project / "public") == clean_tree(project)
 
@@ -300,7 +300,7 @@ def test_the_pages_listing_most_articles_are_rendered_first_whatever_their_scrip
 
     monkeypatch.setattr(render_package, "write_site", recording)
     build_here(project)
-    articles = [index for index, name in enumerate(names) if re.search(r"(^|/)articles/[^/]+/index\.html$", name)]
+    articles = [index for index, name in enumerate(names) if re.search(r"(^|/)articles/[^/]+\.html$", name)]
     assert len(articles) == 2 * ARTICLES
     assert max(names.index(name) for name in ("index.html", "hant/index.html", "documents/index.html", "hant/topics/index.html")) < min(articles)
 
@@ -327,7 +327,7 @@ def test_a_page_removed_from_the_output_by_hand_is_back_after_the_next_build(tmp
     out = project / "public"
     if not standby:
         shutil.rmtree(BuildState.load(state_path(project / "content", out, project / "site.yml")).renders.trees.folder)
-    removed = out / "articles" / re.search(r"^slug: (.+)$", second.read_text("utf-8"), re.M)[1] / "index.html"
+    removed = out / "articles" / f'{re.search(r"^slug: (.+)$", second.read_text("utf-8"), re.M)[1]}.html'
     removed.unlink()
     edit(first, sentence[::-1], sentence)
     # The article's page and the feed in both scripts; the page removed, unless the standby held it.

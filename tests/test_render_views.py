@@ -34,7 +34,7 @@ def test_each_block_links_to_itself_and_its_source_line(view: ArticleView) -> No
         '<h2 id="s1" class="heading">小标题'
         '<a class="pilcrow" href="#s1" title="本节链接"><span class="visually-hidden">本节链接</span>§</a></h2>'
     )
-    assert second.startswith('<p id="p2" class="paragraph">第二段<a href="../b/index.html#p2">见乙文第二段</a>，还有<a>坏链接</a>。')
+    assert second.startswith('<p id="p2" class="paragraph">第二段<a href="b.html#p2">见乙文第二段</a>，还有<a>坏链接</a>。')
 
 
 def test_the_source_list_shows_the_ocr_lines_as_text_with_links_back(view: ArticleView) -> None:
@@ -50,8 +50,8 @@ def test_the_source_list_shows_the_ocr_lines_as_text_with_links_back(view: Artic
 
 def test_the_byline_links_from_the_page_it_is_on(view: ArticleView) -> None:
     article = view.article
-    assert byline(article, "articles/escape-test/index.html") == (
-        '<a href="../../authors/zhang-san/index.html">张三</a>（<a href="../../regions/shanxi/index.html">山西</a>）'
+    assert byline(article, "articles/escape-test.html") == (
+        '<a href="../authors/zhang-san/index.html">张三</a>（<a href="../regions/shanxi/index.html">山西</a>）'
     )
     assert byline(article, "index.html") == '<a href="authors/zhang-san/index.html">张三</a>（<a href="regions/shanxi/index.html">山西</a>）'
     assert byline(article, "authors/zhang-san/index.html").startswith('<a href="index.html">张三</a>')

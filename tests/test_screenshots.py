@@ -17,11 +17,11 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 PAGES = {
     "home": "index.html",
-    "article": "articles/tui-dong-xin-shi-dai-di-fang-ren-da-gong-zuo-gao/index.html",
+    "article": "articles/tui-dong-xin-shi-dai-di-fang-ren-da-gong-zuo-gao.html",
     "author": "authors/qin-hui/index.html",
     "region": "regions/shanxi/index.html",
     "hant-home": "hant/index.html",
-    "hant-article": "hant/articles/tui-dong-xin-shi-dai-di-fang-ren-da-gong-zuo-gao/index.html",
+    "hant-article": "hant/articles/tui-dong-xin-shi-dai-di-fang-ren-da-gong-zuo-gao.html",
 }
 
 if not CHROMIUM.exists():

@@ -197,5 +197,5 @@ def test_every_page_has_the_search_box_and_the_search_page_its_form(tmp_path: Pa
     search = (site / "search/index.html").read_text("utf-8")
     assert 'class="search-form" action="index.html"' in search and "site-search" not in search
     assert 'data-index="index.js"' in search and 'data-root="../"' in search
-    article = next((site / "articles").glob("*/index.html")).read_text("utf-8")
-    assert '<form class="site-search" action="../../search/index.html"' in article
+    article = next((site / "articles").glob("*.html")).read_text("utf-8")
+    assert '<form class="site-search" action="../search/index.html"' in article

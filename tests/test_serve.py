@@ -23,8 +23,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     site = tmp_path / "public"
-    (site / "articles" / "a").mkdir(parents=True)
-    (site / "articles" / "a" / "index.html").write_text("<html><head></head><body>甲</body></html>", "utf-8")
+    (site / "authors" / "a").mkdir(parents=True)
+    (site / "authors" / "a" / "index.html").write_text("<html><head></head><body>甲</body></html>", "utf-8")
+    (site / "articles").mkdir()
+    (site / "articles" / "a.html").write_text("<html><head></head><body>乙</body></html>", "utf-8")
     (site / "404.html").write_text("<html><body>未找到</body></html>", "utf-8")
     (site / ".site-builder").write_text("marker")
     (tmp_path / "secret.md").write_text("not for the web")
@@ -46,10 +48,13 @@ def test_symlink_out_of_the_folder_is_not_followed(root: Path) -> None:
 
 
 def test_pages_folders_and_notice(root: Path) -> None:
-    status, headers, body = respond(root, "/articles/a/", None)
+    status, headers, body = respond(root, "/authors/a/", None)
     assert status == "200 OK" and ("Content-Type", "text/html; charset=utf-8") in headers and NOTICE_ID.encode() not in body
-    assert respond(root, "/articles/a", None)[:2] == ("301 Moved Permanently", [("Location", "/articles/a/")])
-    body = respond(root, "/articles/a/index.html", "content/a.md:3: <bad>")[2].decode()
+    assert "甲" in body.decode()
+    assert respond(root, "/authors/a", None)[:2] == ("301 Moved Permanently", [("Location", "/authors/a/")])
+    status, _, body = respond(root, "/articles/a.html", "content/a.md:3: <bad>")
+    body = body.decode()
+    assert status == "200 OK" and "乙" in body
     assert NOTICE_ID in body and "content/a.md:3: &lt;bad&gt;" in body and body.index(NOTICE_ID) < body.index("</body>")
 
 
@@ -107,7 +112,7 @@ def server(tmp_path: Path):
 def test_edit_break_and_fix_while_serving(server) -> None:
     project, url = server
     article = project / "content" / "b.md"
-    page = url + "articles/b/index.html"
+    page = url + "articles/b.html"
     assert "乙文第一段" in fetch(page) and "livereload" in fetch(page)
     text = article.read_text("utf-8")
     article.write_text(text.replace("乙文第一段。", "乙文第一段，已订正。"), "utf-8")
@@ -139,7 +144,7 @@ def test_open_page_reloads_after_an_edit(server) -> None:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
         try:
             page = browser.new_page()
-            page.goto(url + "articles/b/index.html")
+            page.goto(url + "articles/b.html")
             page.wait_for_function("() => window.LiveReload !== undefined", timeout=10_000)
             text = article.read_text("utf-8")
             article.write_text(text.replace("乙文第一段。", "乙文第一段，浏览器中可见。"), "utf-8")
@@ -173,7 +178,7 @@ def test_an_edited_body_is_written_ahead_of_the_rebuild_which_ends_where_a_clean
     before = {p: p.read_bytes() for p in out.rglob("*.html")}
     editor._write_edited([article, project / "content" / ".b.md.swp"], 0.0)
     changed = {p.relative_to(out).as_posix() for p in out.rglob("*.html") if before.get(p) != p.read_bytes()}
-    assert changed == {"articles/b/index.html"} and "已订正" in (out / "articles/b/index.html").read_text("utf-8"), logged
+    assert changed == {"articles/b.html"} and "已订正" in (out / "articles/b.html").read_text("utf-8"), logged
     assert editor.rebuild([article])
     build(project / "content", tmp_path / "clean", project / "site.yml", BuildState())
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == {

@@ -1,8 +1,10 @@
 """The edition as objects: articles, authors, topics, regions and cited documents, cross-linked.
 
 Every object knows its slug and its ``url``: the path of its page below the
-site root, always ending in ``index.html`` (or an anchor on such a page), so
-that links work from disk as well as from a server.
+site root, a file name (or an anchor on such a page), so that links work from
+disk as well as from a server. An article's page is a file of its own,
+``articles/<slug>.html``: a folder for each would double the file system's work
+of writing a large edition, which is mostly making folders and files.
 """
 
 from __future__ import annotations
@@ -196,7 +198,7 @@ class Article:
 
     @property
     def url(self) -> str:
-        return f"articles/{self.slug}/index.html"
+        return f"articles/{self.slug}.html"
 
     @property
     def path(self) -> Path:

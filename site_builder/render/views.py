@@ -22,7 +22,7 @@ INDEX = "index.html"
 def relative(from_page: str, target: str) -> str:
     """The link from page ``from_page`` to site path ``target`` (both relative to the site root).
 
-    ``relative("articles/a/index.html", "authors/b/index.html")`` → ``../../authors/b/index.html``.
+    ``relative("articles/a.html", "authors/b/index.html")`` → ``../authors/b/index.html``.
     """
     path, _, fragment = target.partition("#")
     if path == from_page and fragment:
@@ -40,7 +40,7 @@ def relative(from_page: str, target: str) -> str:
 
 
 def absolute(base_url: str, path: str) -> str:
-    """The public URL of a site path, without a trailing ``index.html``: ``https://x.org/e/articles/a/``."""
+    """The public URL of a site path, without a trailing ``index.html``: ``https://x.org/e/authors/a/``."""
     return base_url + (path[: -len(INDEX)] if path.endswith(INDEX) else path)
 
 
