@@ -12,7 +12,9 @@ tool in turn (the machine's speed, which moves over a run, then weighs on the
 three alike):
 
 - cold build: no output and no cache (site-builder's ``.cache/`` removed,
-  Pelican's content cache neither read nor written);
+  Pelican's content cache neither read nor written); outputs and caches are
+  moved aside, not deleted, until the end (``peers.set_aside``: deleting
+  them slows down the next build on this machine's file system);
 - re-run after editing one article: site-builder with its build cache, Hugo
   as it always runs (no cache between runs), Pelican with its content cache;
 - a rebuild with nothing changed (site-builder);
@@ -227,7 +229,7 @@ def scaling(work: Path, sizes: list[int], runs: int, scripts: tuple[str, ...]) -
         peak = max(s.peak_mb for s in samples)
         lines.append(f"{size:>9,} {spread(seconds):>22} {cpu:>8.2f} {peak:>9.0f} "
                      f"{statistics.median(seconds) / size * 1e3:>11.2f} {peak / size * 1e3:>13.1f}")
-        shutil.rmtree(project)
+        peers.set_aside(project, work)
     return "\n".join(lines)
 
 
