@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from sitekit import ROOT, build_real_edition
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -191,6 +192,30 @@ def test_queries(watched: Watched, query: str, expected: str | None) -> None:
             page.wait_for_function(f"document.querySelectorAll('.search-result').length > {shown}")
         expected = f"找到 {page.locator('.search-result').count()} 篇文章"
     assert page.text_content("#search-status") == expected
+
+
+def title_word() -> tuple[str, str]:
+    """A word of four characters in one article's title only, and in the text of more articles than a batch of
+    results shows: (word, title)."""
+    files = [path.read_text("utf-8") for path in sorted((ROOT / "content").glob("*.md"))]
+    articles = [(yaml.safe_load(text.split("---\n")[1])["title"], text) for text in files]
+    for title, _ in articles:
+        for start in range(len(title) - 3):
+            word = title[start : start + 4]
+            if re.fullmatch(r"[\u4e00-\u9fff]{4}", word) and sum(word in other for other, _ in articles) == 1 and (
+                sum(word in text for _, text in articles) > 10
+            ):
+                return word, title
+    pytest.fail("no title word in more than ten articles' text")
+
+
+def test_a_title_ranks_first_among_more_candidates_than_a_batch(watched: Watched) -> None:
+    word, title = title_word()
+    page = watched.page
+    watched.open(f"search/index.html?q={word}")
+    watched.wait_for_results()
+    assert page.text_content("#search-status").startswith("已显示 10 篇")
+    assert page.locator(".result-title").first.text_content() == title
 
 
 def test_script_switch_keeps_the_page_and_the_query(watched: Watched) -> None:

@@ -26,7 +26,7 @@
 
   var index = null, folding = null, shards = {}, texts = {}, folded = {}, postings = {}, authors = {};
   var loading = {};
-  var value = {};
+  var value = new Int8Array(128);  // a digit's character code → its value
   for (var d = 0; d < DIGITS.length; d++) { value[DIGITS.charCodeAt(d)] = d; }
 
   window.__searchIndex = function (data) {
@@ -73,8 +73,10 @@
     return low;
   }
 
+  // Postings in a typed array, as many as the text may hold at most (a digit each): a common bigram has
+  // a hundred thousand, which a growing array would copy again and again.
   function decode(text) {
-    var out = [], article = -1, segment = 0, i = 0;
+    var out = new Float64Array(text.length), count = 0, article = -1, segment = 0, i = 0;
     function next() {
       var v = 0, digit;
       do { digit = value[text.charCodeAt(i++)]; v = v * 32 + (digit & 31); } while (digit >= 32);
@@ -83,26 +85,26 @@
     while (i < text.length) {
       var v = next();
       if (v % 2) { article += (v - 1) / 2; segment = next(); } else { segment += v / 2; }
-      out.push(article * SEGMENT + segment);
+      out[count++] = article * SEGMENT + segment;
     }
-    return out;
+    return out.subarray(0, count);
   }
 
   // A shard is ",gram:postings,gram:postings…"; postings hold neither "," nor ":".
   function postingsOf(gram) {
     if (!postings[gram]) {
       var shard = shards[shardOf(gram)], at = shard.indexOf("," + gram + ":"), end = shard.indexOf(",", at + 1);
-      postings[gram] = at < 0 ? [] : decode(shard.slice(at + gram.length + 2, end < 0 ? shard.length : end));
+      postings[gram] = at < 0 ? new Float64Array(0) : decode(shard.slice(at + gram.length + 2, end < 0 ? shard.length : end));
     }
     return postings[gram];
   }
 
   function intersect(a, b) {
-    var out = [], i = 0, j = 0;
+    var out = new Float64Array(Math.min(a.length, b.length)), count = 0, i = 0, j = 0;
     while (i < a.length && j < b.length) {
-      if (a[i] < b[j]) { i++; } else if (a[i] > b[j]) { j++; } else { out.push(a[i]); i++; j++; }
+      if (a[i] < b[j]) { i++; } else if (a[i] > b[j]) { j++; } else { out[count++] = a[i]; i++; j++; }
     }
-    return out;
+    return out.subarray(0, count);
   }
 
   // Adjacent indexed pairs; every other one is enough to find candidates, the text then decides.
@@ -127,29 +129,32 @@
     });
   }
 
-  // Articles where every term may occur, best guesses first (a title or author hit counts most).
+  // Articles where every term may occur, best guesses first (a title or author hit counts most). Scores are
+  // kept by article number in typed arrays (0: not a candidate): a common word has thousands of candidates.
   function candidates(terms) {
-    var scores = null;
+    var scores = null, a;
     terms.forEach(function (term) {
       if (!term.grams.length && !term.pinyin) { return; }
       var found = term.grams.length ? term.grams.map(postingsOf).reduce(intersect) : [];
-      var here = {};
-      found.forEach(function (key) {
-        var article = Math.floor(key / SEGMENT), segment = key % SEGMENT;
-        here[article] = Math.max(here[article] || 0, segment === 0 ? 12 : segment === 1 ? 8 : 1) + 0.01;
-      });
+      var here = new Float64Array(index.articles);
+      for (var k = 0; k < found.length; k++) {
+        var article = Math.floor(found[k] / SEGMENT), segment = found[k] % SEGMENT;
+        here[article] = Math.max(here[article], segment === 0 ? 12 : segment === 1 ? 8 : 1) + 0.01;
+      }
       if (term.pinyin) {
-        pinyinAuthors(term.text).forEach(function (a) {
-          a[4].forEach(function (article) { here[article] = Math.max(here[article] || 0, 8); });
+        pinyinAuthors(term.text).forEach(function (author) {
+          author[4].forEach(function (article) { here[article] = Math.max(here[article], 8); });
         });
       }
-      var next = {};
-      Object.keys(here).forEach(function (article) {
-        if (!scores || article in scores) { next[article] = (scores ? scores[article] : 0) + here[article]; }
-      });
-      scores = next;
+      if (scores) {
+        for (a = 0; a < here.length; a++) { scores[a] = scores[a] && here[a] ? scores[a] + here[a] : 0; }
+      } else {
+        scores = here;
+      }
     });
-    return Object.keys(scores || {}).map(Number).sort(function (a, b) { return scores[b] - scores[a] || a - b; });
+    var ranked = [];
+    for (a = 0; scores && a < scores.length; a++) { if (scores[a]) { ranked.push(a); } }
+    return ranked.sort(function (x, y) { return scores[y] - scores[x] || x - y; });
   }
 
   function segmentsOf(article) {
