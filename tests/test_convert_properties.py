@@ -7,6 +7,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+import yaml
 
 from site_builder.convert.articles import read_edition
 from site_builder.convert.page import read_page
@@ -57,3 +58,21 @@ def test_never_crashes_and_never_loses_a_chinese_character(tmp_path_factory, pag
     assert not (source - kept), f"lost: {''.join((source - kept).elements())}"
     for article in edition.articles:
         assert not any("未能归位" in message for message in article.review)
+
+
+TEXT = st.text(alphabet=st.sampled_from(list("人大代表“”《》（）：，。0129aenoxyTF") + [" ", ":", "#", "-", "'", '"', "\n", "\t", "%", "[", "?", "\u2028", "\xa0", "…", "𠀀"]), max_size=12)
+"""Strings of what front matter holds, and of what YAML must quote: ``: `` and `` #``, indicators, line breaks,
+words it reads as numbers or booleans (``0``, ``no``, ``yes`` from these letters)."""
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(["title", "region", "abstract", "slug"]), TEXT, max_size=4),
+    st.lists(TEXT, max_size=3),
+    st.lists(st.integers(0, 999), min_size=2, max_size=2),
+)
+def test_front_matter_is_written_as_yaml_writes_it(scalars: dict, items: list, lines: list) -> None:
+    from site_builder.convert.markdown import _Dumper, _FlowList, dump_front_matter
+
+    meta = {**scalars, "authors": items, "source": {"file": items[0] if items else "a.txt", "lines": _FlowList(lines)}}
+    assert dump_front_matter(meta) == yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096)
