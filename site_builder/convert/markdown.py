@@ -20,6 +20,7 @@ PLAIN = re.compile(r"(?![ #,\[\]{}&*!|>'\"%@`?\-])(?:[^\x00-\x20\x7f-\x9f:#\u202
 line breaks or characters beyond the BMP, no leading or doubled spaces, no indicator first): ``创新实施“三个办法”``."""
 
 _RESOLVER = yaml.resolver.Resolver()
+"""What tells YAML a plain scalar's type: ``no`` and ``12`` are not strings, so YAML quotes them."""
 
 
 class _FlowList(list):
@@ -82,8 +83,11 @@ def _block(mapping: dict, indent: str, lines: list[str]) -> bool:
             lines.append(f"{indent}{key}:\n")
             if not _block(value, indent + "  ", lines):
                 return False
+        elif type(value) is list and not value:
+            lines.append(f"{indent}{key}: []\n")
         elif type(value) is list and all(map(_plain, value)):
-            lines.append(f"{indent}{key}:\n" + "".join(f"{indent}- {item}\n" for item in value) if value else f"{indent}{key}: []\n")
+            lines.append(f"{indent}{key}:\n")
+            lines += [f"{indent}- {item}\n" for item in value]
         elif value == "":
             lines.append(f"{indent}{key}: ''\n")
         elif _plain(value):
