@@ -183,7 +183,7 @@ class ParseCache:
         for index, key in enumerate(keys):
             stat = taken.get(key) or identity_of(key)
             entry = self.entries.get(key)
-            if entry is not None and entry.stat == stat and entry.checked - stat[0] > RACY:
+            if entry is not None and unchanged(entry.stat, entry.checked, stat):
                 found.append(entry.parsed)
                 continue
             self.dirty.add(shard(key))
@@ -390,6 +390,12 @@ def _settled(key: str, entry: _Entry, now: int) -> _Entry:
     if proven_settled(key, entry.stat, entry.checked, now, lambda data: _sha(data) == entry.sha):
         return entry._replace(checked=now)
     return entry
+
+
+def unchanged(stat: tuple[int, int, int], checked: int, current: tuple[int, int, int] | None) -> bool:
+    """Whether a file whose stat was ``stat`` when checked at ``checked`` (ns) is as it was, its stat being ``current``:
+    the same stat, checked long enough after the file was written (:data:`RACY`) that it could not change unseen."""
+    return current == stat and checked - stat[0] > RACY
 
 
 def proven_settled(

@@ -31,7 +31,9 @@ from site_builder.model.edition import Citation
 from site_builder.model.load import TOPICS_FILE, article_names, file_digest, link_articles, parse_file, revise_edition
 from site_builder.model.source import SeedFolder, SourceLines
 from site_builder.parallel import Background
-from site_builder.render.incremental import FORMAT, RACY, UNREADABLE, ParseCache, Stats, StoredBody, file_keys, proven_settled, replacing
+from site_builder.render.incremental import (
+    FORMAT, UNREADABLE, ParseCache, Stats, StoredBody, file_keys, proven_settled, replacing, unchanged,
+)
 from site_builder.render.pagekeys import digest
 
 REVISED_AT_MOST = 32
@@ -78,7 +80,7 @@ class KeptEdition:
                 if version != FORMAT or key != self.key or list(files) != names:
                     return None
                 current = map(stats.of.get, file_keys(content, names))
-                changed = [name for name, stat in zip(names, current) if not _unchanged(files[name], stat)]
+                changed = [name for name, stat in zip(names, current) if not unchanged(*files[name][:2], stat)]
                 if len(changed) > REVISED_AT_MOST:
                     return None
                 seeds = SeedFolder(config.seeds)
@@ -132,13 +134,6 @@ class KeptEdition:
                 writing()
         except Exception:
             pass  # the file is replaced only once written whole (:func:`replacing`): the last one, if any, stands
-
-
-def _unchanged(kept: _File, current: tuple[int, int, int] | None) -> bool:
-    """Whether a content file the kept edition says ``kept`` of is as it was read, its stat being ``current``:
-    the same stat, known to hold long enough after the file was written that it could not have changed unseen."""
-    stat, checked = kept[:2]
-    return current == stat and checked - stat[0] > RACY
 
 
 def _prove_settled(files: dict[str, _File], edition: Edition) -> None:
