@@ -81,18 +81,14 @@ def _url(context: Any, target: Any, script: Script | None = None) -> str:
 
 def page_links(page: Page, script: Script, base_url: str | None) -> Callable[..., str]:
     """``url`` for the templates of one page: :func:`_url` with what depends on the page worked out once. A page
-    listing thousands of articles makes a link for each, most of them to another folder than the page's."""
+    listing thousands of articles makes a link for each."""
     here = _in_script(page.path, script)
-    folder = here.split("/")[:-1]
-    up, inside = "../" * len(folder), f"{folder[0]}/" if folder else ""
     absolute_base = base_url if page.absolute_links and base_url else None
 
     def url(target: Any, in_script: Script | None = None) -> str:
         path = _in_script(getattr(target, "url", target), in_script or script)
         if absolute_base:
             return absolute(absolute_base, path)
-        if inside and not path.startswith(inside):
-            return up + path  # nothing in common with the page's folder: what relative() gives, sooner
         return relative(here, path)
 
     return url

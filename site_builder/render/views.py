@@ -27,6 +27,11 @@ def relative(from_page: str, target: str) -> str:
     path, _, fragment = target.partition("#")
     if path == from_page and fragment:
         return f"#{fragment}"
+    # A list links thousands of pages, most of them in another folder than its own: up, then down.
+    top = from_page.find("/")
+    if top < 0 or not path.startswith(from_page[:top]):
+        link = "../" * from_page.count("/") + path or "."
+        return f"{link}#{fragment}" if fragment else link
     # Site paths are clean (no ``.``, ``..`` or doubled ``/``): what posixpath.relpath gives, without its
     # calls to the file system, which cost more than the rest of a link.
     start, parts = from_page.split("/")[:-1], path.split("/")
