@@ -13,15 +13,19 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import random
 import re
 import threading
 import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import numpy as np
 import pytest
 import yaml
 from sitekit import ROOT, build_real_edition
+
+from site_builder.render.search.encoding import encode_postings
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -216,6 +220,20 @@ def test_a_title_ranks_first_among_more_candidates_than_a_batch(watched: Watched
     watched.wait_for_results()
     assert page.text_content("#search-status").startswith("已显示 10 篇")
     assert page.locator(".result-title").first.text_content() == title
+
+
+def test_the_page_reads_postings_as_they_were_written(watched: Watched) -> None:
+    """Article steps and segments of several digits (an edition of thousands of articles, an article of dozens of
+    paragraphs), which the small edition's index lacks, decode in the page to what the build encoded."""
+    rng = random.Random(7)
+    lists = []
+    for _ in range(300):
+        articles = sorted(rng.sample(range(20_000), rng.randint(1, 40)))
+        lists.append([(article, segment) for article in articles for segment in sorted(rng.sample(range(2_000), rng.randint(1, 5)))])
+    texts = [encode_postings(np.zeros(len(found), np.uint64), *map(np.array, zip(*found)))[1] for found in lists]
+    watched.open("search/index.html")
+    decoded = watched.page.evaluate("texts => texts.map(t => Array.from(window.siteSearch.decode(t)))", texts)
+    assert decoded == [[article * 65536 + segment for article, segment in found] for found in lists]
 
 
 def test_script_switch_keeps_the_page_and_the_query(watched: Watched) -> None:
