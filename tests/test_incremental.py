@@ -187,6 +187,9 @@ def test_the_pages_listing_an_article_are_found_from_it() -> None:
     from site_builder.model import load_edition
 
     articles = load_edition(ROOT / "content", load_config(ROOT / "site.yml")).articles
+    # A cross-reference to an article neither next to it nor related to it (the edition has none).
+    far = next(a for a in articles[2:] if articles[0] not in a.related())
+    far.links = {"《第一篇》": (articles[0], "")}
     slugs = {id(a): a.slug for a in articles}
     for chosen in [{a.slug} for a in articles] + [{a.slug for a in articles[::5]}]:
         # Slugs compared, not articles: an article's repr runs on through its neighbours.

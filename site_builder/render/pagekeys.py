@@ -191,7 +191,8 @@ def pages_listing(articles: list[Article], slugs: set[str]) -> set[int]:
     for a in listed.values():
         pages.update(id(x) for x in (a.previous, a.next) if x)
     for a in articles:
-        if not listed.keys().isdisjoint(map(id, a.related())) or (a.links and not listed.keys().isdisjoint(id(t) for t, _ in a.links.values())):
+        linked = (target for target, _ in a.links.values()) if a.links else ()
+        if not listed.keys().isdisjoint(map(id, a.related())) or not listed.keys().isdisjoint(map(id, linked)):
             pages.add(id(a))
     return pages
 
