@@ -37,7 +37,8 @@ def _tables() -> tuple[np.ndarray, np.ndarray]:
     han = np.zeros(0x10000, dtype=bool)
     han[_units("".join(HAN_RE.findall(units)))] = True
     visible = np.ones(0x10000, dtype=bool)
-    visible[[ord(blank) for blank in " \t\u3000\n"]] = False
+    # The blanks of BLANKS_RE, and the line break, which display_widths splits lines at.
+    visible[_units("".join(BLANKS_RE.findall(units)) + "\n")] = False
     return han, visible
 
 
