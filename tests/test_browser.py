@@ -18,7 +18,7 @@ import re
 import threading
 import zipfile
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import numpy as np
 import pytest
@@ -234,6 +234,30 @@ def test_the_page_reads_postings_as_they_were_written(watched: Watched) -> None:
     watched.open("search/index.html")
     decoded = watched.page.evaluate("texts => texts.map(t => Array.from(window.siteSearch.decode(t)))", texts)
     assert decoded == [[article * 65536 + segment for article, segment in found] for found in lists]
+
+
+def test_the_address_follows_the_last_search(watched: Watched) -> None:
+    """A search typed on the search page puts its query in the address, the title and the link to the other
+    script once its results show; a search overtaken by a newer one changes none of them, even if it ends last."""
+    page = watched.page
+
+    def shows(query: str) -> None:
+        assert page.url.endswith(f"search/index.html?q={quote(query)}")
+        assert page.title().startswith(f"搜索：{query} ·")
+        assert page.get_attribute("a[hreflang]", "href").endswith(f"?q={quote(query)}")
+
+    watched.open(f"search/index.html?q={QUERY}")
+    watched.wait_for_results()
+    page.fill("#search-query", "trf")
+    page.press("#search-query", "Enter")
+    page.wait_for_url("**/search/index.html?q=trf")
+    watched.wait_for_results()
+    shows("trf")
+    # The first search waits for a file not loaded yet (the authors whose pinyin begins with x); the second needs
+    # none, the page loaded them for its first search: it ends first.
+    page.evaluate(f"Promise.all([window.siteSearch('xyz'), window.siteSearch('{QUERY}')])")
+    assert page.text_content("#search-status") == "找到 7 篇文章"
+    shows(QUERY)
 
 
 def test_script_switch_keeps_the_page_and_the_query(watched: Watched) -> None:

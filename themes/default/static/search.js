@@ -11,6 +11,7 @@
   var BATCH = 10;
   var SNIPPET = 110;
   var SEGMENT = 65536;  // postings are numbers: article × SEGMENT + segment
+  var SPAN = 1048576;  // sort keys are numbers: −score × SPAN + article (up to a million articles)
 
   var form = document.querySelector(".search-form");
   var input = document.getElementById("search-query");
@@ -288,8 +289,16 @@
 
   var current = 0;
 
+  // Shows the results of ``query``, then puts it in the page's address, links and title if no other search
+  // started meanwhile: changing the address first would hold up the loading of the search files in Chromium.
   function search(query) {
     var run = ++current;
+    return find(query, run).then(function () {
+      if (run === current) { remember(query); }
+    });
+  }
+
+  function find(query, run) {
     list.textContent = "";
     authorBox.textContent = "";
     more.hidden = true;
@@ -341,7 +350,7 @@
     });
   }
 
-  function submit(query) {
+  function remember(query) {
     try {
       history.replaceState(null, "", "?q=" + encodeURIComponent(query));
     } catch (error) {
@@ -352,29 +361,29 @@
       link.href = link.getAttribute("href").split("?")[0] + "?q=" + encodeURIComponent(query);
     });
     document.title = document.title.replace(/^[^·]*·/, message("title", { q: query }) + " ·");
-    return search(query);
   }
 
   var timer = null;
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    submit(input.value);
+    clearTimeout(timer);  // the search typed so far runs now, not once more when the pause is over
+    search(input.value);
   });
   input.addEventListener("input", function () {
     clearTimeout(timer);
     // The shards start loading while the reader pauses; the search after the pause finds them loading or loaded.
     if (index) { loadFor(parse(input.value)).catch(function () {}); }
-    timer = setTimeout(function () { submit(input.value); }, 200);
+    timer = setTimeout(function () { search(input.value); }, 200);
   });
   // The index's table is small and every query needs it: load it before the first one.
   load("index.js").catch(function () {});
   var initial = new URLSearchParams(location.search).get("q");
   if (initial) {
     input.value = initial;
-    submit(initial);
+    search(initial);
   }
   // For measuring a query in the page (bench/search.py): returns a promise settled when the results show.
-  window.siteSearch = submit;
+  window.siteSearch = search;
   // For the tests: postings as the search reads them (article × SEGMENT + segment).
-  submit.decode = decode;
+  search.decode = decode;
 })();
