@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as etree
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import markdown
-from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from site_builder.model.body import EXTERNAL, Block
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as etree
+
+    import markdown
 
 SAFE_SCHEME = re.compile(r"^(https?|mailto):", re.IGNORECASE)
 """Link schemes a reader may follow: ``https:``; ``javascript:`` is not one of them."""
@@ -36,11 +38,11 @@ SOURCE_LINK = '<a class="srcref" href="#L{0}" title="对照原始识别文本第
 """To the OCR line {0}, where a paragraph begins."""
 
 
-class _Links(Treeprocessor):
-    """Rewrite cross-references to relative URLs; drop unsafe links and remote images (pages load nothing remote)."""
+class _Links:
+    """Rewrite cross-references to relative URLs; drop unsafe links and remote images (pages load nothing remote).
+    A tree processor of Python-Markdown, which calls its ``run``."""
 
-    def __init__(self, md: markdown.Markdown):
-        super().__init__(md)
+    def __init__(self) -> None:
         self.targets: dict[str, str] = {}
 
     def run(self, root: etree.Element) -> None:
@@ -75,19 +77,28 @@ class BodyRenderer:
 
     def __init__(self, text: Callable[[str], str] = str) -> None:
         self._paragraph_link, self._section_link, self._source_link = map(text, (PARAGRAPH_LINK, SECTION_LINK, SOURCE_LINK))
-        self._md = markdown.Markdown(output_format="html")
-        # Content is text: HTML written in it must show as typed, never run.
-        self._md.preprocessors.deregister("html_block")
-        self._md.inlinePatterns.deregister("html")
-        self._links = _Links(self._md)
-        self._md.treeprocessors.register(self._links, "site-links", 1)
+        self._links = _Links()
+        self._md: markdown.Markdown | None = None
 
     def convert(self, text: str, targets: dict[str, str] | None = None) -> str:
+        md = self._md or self._markdown()
         self._links.targets = targets or {}
         try:
-            return self._md.reset().convert(text).strip()
+            return md.reset().convert(text).strip()
         finally:
             self._links.targets = {}
+
+    def _markdown(self) -> markdown.Markdown:
+        """Python-Markdown, loaded when first needed: most blocks never need it (:func:`plain_paragraph`), and
+        loading it takes 30-50 ms, which a rebuild after an edit of plain text need not wait for."""
+        import markdown
+
+        md = self._md = markdown.Markdown(output_format="html")
+        # Content is text: HTML written in it must show as typed, never run.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(self._links, "site-links", 1)
+        return md
 
     def inline(self, text: str, targets: dict[str, str] | None = None) -> Markup:
         """One block's HTML without its ``<p>``, for use inside a heading or paragraph of the template."""
