@@ -16,6 +16,7 @@ import os
 import random
 import re
 import threading
+import time
 import zipfile
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -258,6 +259,30 @@ def test_the_address_follows_the_last_search(watched: Watched) -> None:
     page.evaluate(f"Promise.all([window.siteSearch('xyz'), window.siteSearch('{QUERY}')])")
     assert page.text_content("#search-status") == "找到 7 篇文章"
     shows(QUERY)
+
+
+STATUS_TEXTS = """q => new Promise(done => {
+  const status = document.getElementById('search-status'), seen = [];
+  const watcher = new MutationObserver(() => seen.push(status.textContent));
+  watcher.observe(status, { childList: true, characterData: true, subtree: true });
+  window.siteSearch(q).then(() => { watcher.disconnect(); done(seen); });
+})"""
+"""Every text the search status shows while the page searches for ``q``."""
+
+
+def test_the_page_says_it_is_searching_only_when_it_takes_a_while(browser, served: str) -> None:
+    watched = Watched(browser, served, "http")
+    page = watched.page
+    watched.open(f"search/index.html?q={QUERY}")
+    watched.wait_for_results()
+    searching = page.get_attribute("#search-status", "data-searching")
+    # Its files are loaded: the results come at once.
+    assert searching not in page.evaluate(STATUS_TEXTS, QUERY)
+    # The table of authors that trf needs comes half a second late.
+    page.route("**/search/authors/t.js", lambda route: (time.sleep(0.5), route.continue_()))
+    seen = page.evaluate(STATUS_TEXTS, "trf")
+    assert searching in seen and seen[-1] == "找到 1 篇文章"
+    assert watched.close() == []
 
 
 def test_script_switch_keeps_the_page_and_the_query(watched: Watched) -> None:

@@ -10,8 +10,8 @@
   var PINYIN = /^[a-z]{2,}$/;  // a folded term that may be an author's pinyin: trf, tanrong
   var BATCH = 10;
   var SNIPPET = 110;
+  var PATIENCE = 150;  // ms a search runs before the page says it is searching
   var SEGMENT = 65536;  // postings are numbers: article × SEGMENT + segment
-  var SPAN = 1048576;  // sort keys are numbers: −score × SPAN + article (up to a million articles)
 
   var form = document.querySelector(".search-form");
   var input = document.getElementById("search-query");
@@ -301,9 +301,12 @@
   function find(query, run) {
     list.textContent = "";
     authorBox.textContent = "";
+    status.textContent = "";
     more.hidden = true;
-    if (!query.trim()) { status.textContent = ""; return Promise.resolve(); }
-    status.textContent = say.searching;
+    if (!query.trim()) { return Promise.resolve(); }
+    // Said only when the results take a while: a quick search shows them without a flash of this message, and
+    // without the page laying it out while the search files load.
+    setTimeout(function () { if (run === current && !status.textContent) { status.textContent = say.searching; } }, PATIENCE);
     return load("index.js").then(function () {
       var terms = parse(query);
       if (!terms.some(function (t) { return t.grams.length || t.pinyin; })) {
