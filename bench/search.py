@@ -1,14 +1,16 @@
 """Search at scale: index size, bytes a query loads and query time in Chromium, for a generated edition.
 
-Usage: .venv/bin/python bench/search.py [--articles 10000] [--repeat 5]
+Usage: .venv/bin/python bench/search.py [--articles 10000] [--pages 5] [--repeat 5]
 
 The edition is made by ``bench/edition.py`` (the 24 articles copied over and
 over) and built, so that it is read as a build reads it (the articles' text
 stays in the build cache). Its search index is built as ``build`` builds it
 and put in place of the index of a site built from content/, so the search
 page is the real one; then each query runs in headless Chromium from disk
-(file://), first on a fresh page (loading every file it needs but the table
-the page loads at once) and again on the same page. Bytes are those of the
+(file://), first on each of several fresh pages (loading every file it needs
+but the table the page loads at once; the table gives the median, as one
+page's time swings with what the browser's other processes do on two cores)
+and again on the last one. Bytes are those of the
 search files the page loaded for that query. The index's build is timed in
 CPU seconds, its worker processes' included (the load of other processes
 stretches only the wall time, printed beside it), with the growth of the
@@ -49,25 +51,29 @@ RUN = "async q => { const t = performance.now(); await window.siteSearch(q); ret
 """One query on the search page, timed in the page: parsing, loading the files it needs, ranking, showing."""
 
 
-def measure(site: Path, repeat: int) -> list[tuple[str, int, int, float, float, str]]:
-    """(query, files, bytes, first ms, median again ms, status) per query of :data:`QUERIES`."""
+def measure(site: Path, repeat: int, pages: int = 1) -> list[tuple[str, int, int, list[float], float, str]]:
+    """(query, files, bytes, first ms on each of ``pages`` fresh pages, median again ms, status) per query of
+    :data:`QUERIES`; the files, bytes and repeated runs are those of the last page."""
     from playwright.sync_api import sync_playwright
 
     rows = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         for query in QUERIES:
-            page = browser.new_page()
-            loaded: list[Path] = []
-            page.on("request", lambda r: loaded.append(Path(unquote(urlsplit(r.url).path))))
-            page.goto((site / FOLDER / "index.html").as_uri())
-            page.wait_for_load_state("networkidle")  # the page loads the index's table before any query
-            loaded.clear()
-            first = page.evaluate(RUN, query)
-            files = [p for p in loaded if f"/{FOLDER}/" in p.as_posix()]
-            again = statistics.median(page.evaluate(RUN, query) for _ in range(repeat))
-            rows.append((query, len(files), sum(p.stat().st_size for p in files), first, again, page.text_content("#search-status")))
-            page.close()
+            firsts = []
+            for _ in range(pages):
+                page = browser.new_page()
+                loaded: list[Path] = []
+                page.on("request", lambda r: loaded.append(Path(unquote(urlsplit(r.url).path))))
+                page.goto((site / FOLDER / "index.html").as_uri())
+                page.wait_for_load_state("networkidle")  # the page loads the index's table before any query
+                loaded.clear()
+                firsts.append(page.evaluate(RUN, query))
+                files = [p for p in loaded if f"/{FOLDER}/" in p.as_posix()]
+                again = statistics.median(page.evaluate(RUN, query) for _ in range(repeat))
+                status = page.text_content("#search-status")
+                page.close()
+            rows.append((query, len(files), sum(p.stat().st_size for p in files), firsts, again, status))
         browser.close()
     return rows
 
@@ -104,6 +110,7 @@ def built_edition(project: Path) -> Edition:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--pages", type=int, default=5, help="fresh pages each query runs on first (the table gives the median)")
     parser.add_argument("--repeat", type=int, default=5, help="repeated runs of each query on the same page")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (printed) to browse it")
     args = parser.parse_args()
@@ -145,9 +152,10 @@ def main() -> None:
         for kind, found in sorted(sizes.items()):
             print(f"  {kind:<10} {len(found):>6} files {sum(found) / 1e6:8.2f} MB  largest {max(found) / 1e3:8.1f} kB")
         print(f"  {'total':<10} {len(files):>6} files {sum(map(sum, sizes.values())) / 1e6:8.2f} MB")
-        print(f"\n{'query':<16} {'files':>5} {'kB loaded':>10} {'first ms':>9} {'again ms':>9}  result")
-        for query, files, size, first, again, status in measure(site, args.repeat):
-            print(f"{query:<16} {files:>5} {size / 1e3:>10.1f} {first:>9.1f} {again:>9.1f}  {status}")
+        print(f"\n{'query':<16} {'files':>5} {'kB loaded':>10} {'first ms':>9} {'(min–max)':>13} {'again ms':>9}  result")
+        for query, files, size, firsts, again, status in measure(site, args.repeat, args.pages):
+            spread = f"({min(firsts):.0f}–{max(firsts):.0f})"
+            print(f"{query:<16} {files:>5} {size / 1e3:>10.1f} {statistics.median(firsts):>9.1f} {spread:>13} {again:>9.1f}  {status}")
         if args.keep:
             print(f"\nkept: {(site / FOLDER / 'index.html').as_uri()}", file=sys.stderr)
     finally:
