@@ -42,12 +42,12 @@ class BuildReport:
     files: int
     articles: int
     rendered: int | None = None
-    """Pages rendered by this build; the others were unchanged. ``None``: all of them."""
+    """Files rendered by this build (pages, feed, sitemap…); the others were unchanged. ``None``: all of them."""
     sites: list[Site] | None = None
     """The sites built, when the build had anything to do: ``serve`` renders an edited article's page from them."""
 
     def summary(self) -> str:
-        fresh = "" if self.rendered is None else f"; {self.rendered} rendered, the others unchanged"
+        fresh = "" if self.rendered is None else f"; {self.rendered} files rendered, the others unchanged"
         return (
             f"built {self.pages} pages ({self.articles} articles{fresh}), {self.files} files in {self.out}/\n"
             f"open {(self.out / 'index.html').resolve().as_uri()} in a browser,\n"
