@@ -51,7 +51,7 @@ RUN = "async q => { const t = performance.now(); await window.siteSearch(q); ret
 """One query on the search page, timed in the page: parsing, loading the files it needs, ranking, showing."""
 
 
-def measure(site: Path, repeat: int, pages: int = 1) -> list[tuple[str, int, int, list[float], float, str]]:
+def measure(site: Path, repeat: int, pages: int) -> list[tuple[str, int, int, list[float], float, str]]:
     """(query, files, bytes, first ms on each of ``pages`` fresh pages, median again ms, status) per query of
     :data:`QUERIES`; the files, bytes and repeated runs are those of the last page."""
     from playwright.sync_api import sync_playwright
@@ -61,7 +61,7 @@ def measure(site: Path, repeat: int, pages: int = 1) -> list[tuple[str, int, int
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         for query in QUERIES:
             firsts = []
-            for _ in range(pages):
+            for n in range(pages):
                 page = browser.new_page()
                 loaded: list[Path] = []
                 page.on("request", lambda r: loaded.append(Path(unquote(urlsplit(r.url).path))))
@@ -69,11 +69,12 @@ def measure(site: Path, repeat: int, pages: int = 1) -> list[tuple[str, int, int
                 page.wait_for_load_state("networkidle")  # the page loads the index's table before any query
                 loaded.clear()
                 firsts.append(page.evaluate(RUN, query))
-                files = [p for p in loaded if f"/{FOLDER}/" in p.as_posix()]
-                again = statistics.median(page.evaluate(RUN, query) for _ in range(repeat))
-                status = page.text_content("#search-status")
-                page.close()
-            rows.append((query, len(files), sum(p.stat().st_size for p in files), firsts, again, status))
+                if n < pages - 1:
+                    page.close()  # the last page stays, for the files it loaded and the runs again
+            files = [p for p in loaded if f"/{FOLDER}/" in p.as_posix()]
+            again = statistics.median(page.evaluate(RUN, query) for _ in range(repeat))
+            rows.append((query, len(files), sum(p.stat().st_size for p in files), firsts, again, page.text_content("#search-status")))
+            page.close()
         browser.close()
     return rows
 
@@ -110,7 +111,7 @@ def built_edition(project: Path) -> Edition:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--pages", type=int, default=5, help="fresh pages each query runs on first (the table gives the median)")
+    parser.add_argument("--pages", type=lambda v: max(1, int(v)), default=5, help="fresh pages each query runs on first (the table gives the median)")
     parser.add_argument("--repeat", type=int, default=5, help="repeated runs of each query on the same page")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (printed) to browse it")
     args = parser.parse_args()

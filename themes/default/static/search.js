@@ -87,14 +87,15 @@
       if (opened) {  // the segment that follows a new article
         segment = v;
         opened = false;
-        out[count++] = article * SEGMENT + segment;
-      } else if (v % 2) {
+      } else if (v % 2) {  // a new article: its first segment follows
         article += (v - 1) / 2;
         opened = true;
+        v = 0;
+        continue;
       } else {
         segment += v / 2;
-        out[count++] = article * SEGMENT + segment;
       }
+      out[count++] = article * SEGMENT + segment;
       v = 0;
     }
     return out.subarray(0, count);
