@@ -71,7 +71,7 @@ class ParsedFile(NamedTuple):
     """``None`` once the cache keeps them elsewhere (:meth:`FileCache.body`)."""
     source: tuple[Span, Span | None] | None = None
     """Where the text and the abstract were printed; their lines are read from the seeds when the edition is
-    put together (:func:`_source_lines`), so that the cache and the workers need not pass them around."""
+    put together (:func:`source_lines`), so that the cache and the workers need not pass them around."""
     digest: str = ""
     """Fingerprint of the file's bytes and of its OCR source lines."""
     links: Sequence[Link] = ()
@@ -212,7 +212,7 @@ def parse_file(path: Path, seeds: SeedFolder, known: KnownSlugs | None = None, d
     names = [_name(written) for written in meta["authors"]]
     chars, opening = measure_body(blocks)
     description = describe_article(abstract, opening)
-    spans = source and (_span(source.text), source.abstract and _span(source.abstract))
+    spans = source and source_spans(source)
     cited = [(anchor, title) for anchor, title, _ in citations]
     placed = {key: value for key, value in meta.items() if key not in ("abstract", "author_note")}
     outline = hashlib.sha1(repr((placed, spans, cited)).encode()).hexdigest()
@@ -302,7 +302,7 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
                 series=meta.get("series") or "",
                 topics=_topics(document, topics, problems),
                 lang=meta.get("lang") or config.language,
-                source=parsed.source and _source_lines(parsed.source, seeds),
+                source=parsed.source and source_lines(parsed.source, seeds),
                 outline=parsed.outline,
                 **text_fields(parsed, cache),
             )
@@ -499,12 +499,17 @@ def _span(lines: SourceLines) -> Span:
     return lines.file, lines.first, lines.last
 
 
-def _source_lines(spans: tuple[Span, Span | None], seeds: SeedFolder) -> Source:
+def source_spans(source: Source) -> tuple[Span, Span | None]:
+    """Where ``source``'s lines are in the seeds: what the parse cache and the kept edition hold of it."""
+    return _span(source.text), source.abstract and _span(source.abstract)
+
+
+def source_lines(spans: tuple[Span, Span | None], seeds: SeedFolder) -> Source:
     """The lines of ``spans`` from ``seeds``: one copy of each seed line in memory, however many articles.
 
     The seeds are those the file was parsed with (the parse cache is keyed by them), so the lines are there."""
     text, abstract = spans
-    return Source(seeds.lines(*text), abstract and seeds.lines(*abstract))
+    return tuple.__new__(Source, (seeds.lines(*text), abstract and seeds.lines(*abstract)))
 
 
 def _is_line_range(value: Any) -> bool:

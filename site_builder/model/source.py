@@ -40,6 +40,9 @@ class Source(NamedTuple):
     abstract: SourceLines | None = None
 
 
+_new = tuple.__new__
+
+
 class HanText:
     """The Han characters of consecutive lines in reading order, and the line each one is on."""
 
@@ -78,7 +81,8 @@ class SeedFolder:
             return f"seed file '{name}' not found or not readable in {self.folder.name}/"
         if not 1 <= first <= last <= len(text):
             return f"lines [{first}, {last}] are outside seed file '{name}' (it has {len(text)} lines)"
-        return SourceLines(name, first, text[first - 1 : last])
+        # The tuple's own constructor, not the named tuple's (a Python function): one for each of thousands of articles.
+        return _new(SourceLines, (name, first, text[first - 1 : last]))
 
     def han(self, name: str) -> HanText:
         """The Han characters of a whole seed file (read by :meth:`lines` before), found once for all its articles."""

@@ -140,17 +140,20 @@ def build(
                 # Workers pay for a large edition, even when only a few of its pages (the feed, the search data) change.
                 workers = processes() if len(edition.articles) >= PARALLEL else 1
                 names = write_site(out, files, jobs, writing.advance, workers, state.renders.trees, local_jobs, lock)
+            pages = sum(1 for name in names if name.endswith(".html"))
+            state.files.prune()
+            state.renders.finish(out)
+            state.inputs, state.counts = inputs, (pages, len(names), len(edition.articles))
+            # Still frozen: keeping the edition and the cache makes objects by the million, and a collection
+            # among them would scan the whole edition again (half a second at 10,000 articles).
+            state.files.wait_saving()
+            if kept:
+                kept.finish()
+            if saved:
+                state.save()
         finally:
             # What this build loaded may be garbage for the next one (serve).
             gc.unfreeze()
-    pages = sum(1 for name in names if name.endswith(".html"))
-    state.files.prune()
-    state.renders.finish(out)
-    state.inputs, state.counts = inputs, (pages, len(names), len(edition.articles))
-    if kept:
-        kept.finish()
-    if saved:
-        state.save()
     return BuildReport(out, pages, len(names), len(edition.articles), state.renders.rendered, made)
 
 

@@ -243,7 +243,7 @@ class ParseCache:
 
     def stored_body(self, stored: tuple[str, int, int], file: str) -> StoredBody:
         """The body of content file ``file``, whose blocks are kept where ``stored`` says."""
-        return StoredBody(load=partial(self._blocks, stored, file), stored=stored, file=file)
+        return StoredBody(self, stored, file)
 
     def known_slugs(self) -> KnownSlugs:
         return self.known
@@ -379,9 +379,12 @@ class StoredBody(Body):
     """A body whose blocks the parse cache keeps in its store (:attr:`ParseCache.store`), read each time they
     are asked for: it knows where, for a kept edition (:mod:`site_builder.render.kept`) to say it in a few bytes."""
 
-    def __init__(self, load: Callable[[], list[Block]], stored: tuple[str, int, int], file: str):
-        super().__init__(load=load)
-        self.stored, self.file = stored, file
+    def __init__(self, cache: ParseCache, stored: tuple[str, int, int], file: str):
+        # Not Body's checks: a kept edition makes one for each of thousands of articles.
+        self._blocks, self._cache, self.stored, self.file = None, cache, stored, file
+
+    def _load(self) -> list[Block]:
+        return self._cache._blocks(self.stored, self.file)
 
 
 def _settled(key: str, entry: _Entry, now: int) -> _Entry:

@@ -8,28 +8,34 @@ author's note): it parses the files whose stat differs, and revises their articl
 removed, a title, the topics, the settings, the seeds, this code), or more files than
 :data:`REVISED_AT_MOST`, the edition is read whole, and kept anew.
 
-The edition is pickled with the references from article to article written as positions, and
-without the articles of each author, topic and region, all put back on loading: pickled as they
-are, the linked articles would recurse from each one to the next.
+The edition is kept as plain values (:func:`_pack`): each article a row of its fields, with what it
+refers to (authors, topics, its region, documents, other articles) written as positions, and the
+authors, topics, regions and documents without their articles, all put back on loading
+(:func:`_unpack`). Pickled as objects, the linked articles would recurse from each one to the next,
+and 10,000 articles would load in twice the time: a call into Python for each of their parts.
 """
 
 from __future__ import annotations
 
-import copyreg
-import io
+import dataclasses
+import operator
+import os
 import pickle
 import time
 import zlib
 from functools import partial
+from itertools import repeat
 from pathlib import Path
-from typing import Any, BinaryIO, Callable
+from typing import Callable
 
 from site_builder.config import SiteConfig
-from site_builder.model import Article, Author, CitedDocument, Edition, Region, Topic
+from site_builder.model import Article, Edition
 from site_builder.model.body import Anchors
 from site_builder.model.edition import Citation
-from site_builder.model.load import TOPICS_FILE, article_names, file_digest, link_articles, parse_file, revise_edition
-from site_builder.model.source import SeedFolder, SourceLines
+from site_builder.model.load import (
+    TOPICS_FILE, article_names, file_digest, link_articles, parse_file, revise_edition, source_lines, source_spans,
+)
+from site_builder.model.source import SeedFolder
 from site_builder.parallel import Background
 from site_builder.render.incremental import (
     FORMAT, UNREADABLE, ParseCache, Stats, StoredBody, file_keys, proven_settled, replacing, unchanged,
@@ -92,8 +98,7 @@ class KeptEdition:
                 data = stream.read()
                 if zlib.crc32(data) != checksum:
                     return None
-                edition = _Unpickler(io.BytesIO(data), cache, seeds).load()
-                _restore(edition, content)
+                edition = _unpack(pickle.loads(data), content, cache, seeds)
         except UNREADABLE:
             return None
         if not revise_edition(edition, revised, cache):
@@ -117,11 +122,10 @@ class KeptEdition:
 
     def _write(self, files: dict[str, _File], edition: Edition) -> None:
         _prove_settled(files, edition)
-        data = io.BytesIO()
-        _Pickler(data, edition).dump(edition)
+        data = pickle.dumps(_pack(edition), protocol=pickle.HIGHEST_PROTOCOL)
         with replacing(self.path) as stream:
-            pickle.dump((FORMAT, self.key, files, zlib.crc32(data.getbuffer())), stream, protocol=pickle.HIGHEST_PROTOCOL)
-            stream.write(data.getbuffer())
+            pickle.dump((FORMAT, self.key, files, zlib.crc32(data)), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.write(data)
 
     def finish(self) -> None:
         """Write the edition given to :meth:`keep`, if it is not being written aside, or wait for it to be. Should
@@ -143,80 +147,67 @@ def _prove_settled(files: dict[str, _File], edition: Edition) -> None:
     now = time.time_ns()
     for article in edition.articles:
         stat, checked, *rest = files[article.file]
-        if proven_settled(article.path, stat, checked, now, lambda data: file_digest(data, article.source) == article.digest):
+        # The path joined as a string: a Path for each of 10,000 articles would take longer than the rest.
+        path = os.path.join(article.folder, article.file)
+        if proven_settled(path, stat, checked, now, lambda data: file_digest(data, article.source) == article.digest):
             files[article.file] = (stat, now, *rest)
 
 
-def _stored_body(stored: tuple[str, int, int], file: str) -> StoredBody:
-    """Stands in a kept edition for the parse cache that keeps the articles' blocks: reading the edition puts
-    the build's own in its place (:class:`_Unpickler`)."""
-    raise pickle.UnpicklingError("a kept edition is read by KeptEdition.revised")
+_FIELDS = operator.attrgetter(*Article.__slots__)
+"""An article's fields, in order."""
 
 
-def _seed_lines(name: str, first: int, last: int) -> SourceLines:
-    """Stands in a kept edition for the seeds the articles' source lines are read from, as :func:`_stored_body` does:
-    each seed line is kept once, in the seed file, not in the kept edition once for every article printed on it."""
-    raise pickle.UnpicklingError("a kept edition is read by KeptEdition.revised")
+def _pack(edition: Edition) -> tuple:
+    """``edition`` as plain values, for :func:`_unpack` (see the module); articles by their index in the edition."""
+    place = {id(owner): index for owners in (edition.authors, edition.topics, edition.regions, edition.documents)
+             for index, owner in enumerate(owners)}
+    rows = []
+    for article in edition.articles:
+        fields = dict(zip(Article.__slots__, _FIELDS(article)))
+        body = article.body
+        fields.update(
+            folder=None, previous=None, next=None,
+            authors=[place[id(author)] for author in article.authors],
+            topics=[place[id(topic)] for topic in article.topics],
+            region=article.region and place[id(article.region)],
+            # A body kept in the parse cache's store is where it is kept: a few bytes.
+            body=(body.stored, body.file) if isinstance(body, StoredBody) else body,
+            source=article.source and source_spans(article.source),
+            documents=[place[id(document)] for document in article.documents],
+            links={target: (other.position - 1, fragment) for target, (other, fragment) in article.links.items()},
+            related_articles=[other.position - 1 for other in article.related_articles],
+        )
+        rows.append(tuple(fields.values()))
+    owners = [[dataclasses.replace(owner, articles=[]) for owner in owners] for owners in (edition.authors, edition.topics, edition.regions)]
+    documents = [dataclasses.replace(document, citations=([c.article.position - 1 for c in document.citations], [c.anchor for c in document.citations]))
+                 for document in edition.documents]
+    return rows, *owners, documents
 
 
-class _Pickler(pickle.Pickler):
-    """Pickles an edition as :func:`_restore` puts it back together."""
-
-    def __init__(self, stream: BinaryIO, edition: Edition):
-        super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
-        self.documents = {id(document): index for index, document in enumerate(edition.documents)}
-        self.dispatch_table = {
-            **copyreg.dispatch_table, Edition: self._edition, Article: self._article, Author: self._without_articles,
-            Topic: self._without_articles, Region: self._without_articles,
-            # Made by the tuple's own constructor, not by the named tuple's (a Python function): thousands of each.
-            Citation: lambda citation: (tuple.__new__, (Citation, tuple(citation))),
-            SourceLines: lambda lines: (_seed_lines, (lines.file, lines.first, lines.last)),
-            StoredBody: lambda body: (_stored_body, (body.stored, body.file)),
-        }
-
-    @staticmethod
-    def _edition(edition: Edition) -> tuple:
-        """The edition's own fields, not what it worked out from them (its sections); the articles first, so that
-        the documents' citations find each article pickled already."""
-        fields = ("articles", "authors", "topics", "regions", "documents")
-        return copyreg.__newobj__, (Edition,), {name: getattr(edition, name) for name in fields}
-
-    def _article(self, article: Article) -> tuple:
-        """An article without its neighbours, with its related articles and cross-references as positions and its
-        documents by their place in the edition's."""
-        state = {name: getattr(article, name) for name in Article.__slots__}
-        state["previous"] = state["next"] = None
-        state["related_articles"] = [other.position for other in article.related_articles]
-        state["links"] = {target: (other.position, fragment) for target, (other, fragment) in article.links.items()}
-        state["documents"] = [self.documents[id(document)] for document in article.documents]
-        return copyreg.__newobj__, (Article,), (None, state)
-
-    @staticmethod
-    def _without_articles(owner: Author | Topic | Region) -> tuple:
-        """An author, topic or region without its articles (:func:`~site_builder.model.load.link_articles`)."""
-        return copyreg.__newobj__, (type(owner),), {**vars(owner), "articles": []}
-
-
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, stream: BinaryIO, cache: ParseCache, seeds: SeedFolder):
-        super().__init__(stream)
-        self.stand_ins = {_stored_body.__name__: cache.stored_body, _seed_lines.__name__: seeds.lines}
-
-    def find_class(self, module: str, name: str) -> Any:
-        if module == __name__ and name in self.stand_ins:
-            return self.stand_ins[name]
-        return super().find_class(module, name)
-
-
-def _restore(edition: Edition, content: Path) -> None:
-    """Put back what :class:`_Pickler` left out or wrote as positions; the articles' files are in ``content``."""
-    articles = edition.articles
-    documents = edition.documents
+def _unpack(packed: tuple, content: Path, cache: ParseCache, seeds: SeedFolder) -> Edition:
+    """The edition :func:`_pack` gave ``packed``, its articles' files in ``content``, their bodies in ``cache``'s
+    store and their source lines in ``seeds``."""
+    rows, authors, topics, regions, documents = packed
+    articles = [Article(*row) for row in rows]
+    article_at = articles.__getitem__
     for article in articles:
         article.folder = content
-        article.related_articles = [articles[position - 1] for position in article.related_articles]
-        if article.links:
-            article.links = {target: (articles[position - 1], fragment) for target, (position, fragment) in article.links.items()}
+        article.authors = [authors[index] for index in article.authors]
+        article.topics = [topics[index] for index in article.topics]
+        if article.region is not None:
+            article.region = regions[article.region]
+        if type(article.body) is tuple:
+            article.body = StoredBody(cache, *article.body)
+        if article.source:
+            article.source = source_lines(article.source, seeds)
         if article.documents:
             article.documents = [documents[index] for index in article.documents]
+        if article.links:
+            article.links = {target: (article_at(index), fragment) for target, (index, fragment) in article.links.items()}
+        article.related_articles = list(map(article_at, article.related_articles))
+    # Tens of thousands, made in C: by the tuple's own constructor, not the named tuple's (a Python function).
+    for document in documents:
+        indexes, anchors = document.citations
+        document.citations = list(map(tuple.__new__, repeat(Citation), zip(map(article_at, indexes), anchors)))
     link_articles(articles)
+    return Edition(articles, authors, topics, regions, documents)
