@@ -16,7 +16,7 @@ from site_builder.exceptions import ProblemsError
 from site_builder.model import Edition, load_edition
 from site_builder.render import build, incremental, kept
 from site_builder.render.incremental import BuildState, state_path
-from site_builder.render.writer import identity_of
+from site_builder.render.writer import identity, identity_of
 
 
 def built_edition(project: Path) -> Edition:
@@ -198,6 +198,23 @@ def test_a_file_written_just_before_it_was_read_is_trusted_once_proven_the_same(
     os.utime(tampered, ns=(past, past))
     kept._prove_settled(files, edition)
     assert [path.name for path in paths if not incremental.unchanged(*files[path.name][:2], identity_of(path))] == [tampered.name]
+
+
+def test_a_file_changed_unseen_after_it_was_read_is_read_again(tmp_path: Path, reads: list[Path]) -> None:
+    # The build that keeps the edition reads a file written a moment before: the file may change again keeping
+    # its stat, which the kept edition must not trust as long as it could not prove the bytes the same.
+    project = small_project(tmp_path)
+    content = project / "content"
+    one = sorted(content.glob("*.md"))[1]
+    edit(one, "。\n", "。（订正甲）\n")
+    before = os.stat(one)
+    built_edition(project)
+    assert reads == [content]
+    edit(one, "订正甲", "订正乙")  # as many bytes: the same stat once its time is put back
+    os.utime(one, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert identity_of(one) == identity(before)
+    assert described(built_edition(project)) == described(read_whole(project))
+    assert reads == [content], "revised, not read whole"
 
 
 def test_a_kept_edition_that_cannot_be_written_leaves_the_build_standing(

@@ -52,6 +52,10 @@ _File = tuple[tuple[int, int, int], int, str, Anchors]
 the outline and anchors a new reading of it must have to be revised into the edition. A plain tuple: pickled
 for each of thousands of files."""
 
+_Kept = tuple[tuple[int, int, int] | None, str, tuple[int, int, bool]]
+"""A :data:`_File` as written: the stat if it was known to hold (the file is as read while its stat is that one),
+otherwise ``None`` (the file is read again); the outline and the anchors as a plain tuple (loaded in C)."""
+
 
 def kept_path(state: Path) -> Path:
     """The file of the kept edition beside the build cache ``state``."""
@@ -86,13 +90,13 @@ class KeptEdition:
                 if version != FORMAT or key != self.key or list(files) != names:
                     return None
                 current = map(stats.of.get, file_keys(content, names))
-                changed = [name for name, stat in zip(names, current) if not unchanged(*files[name][:2], stat)]
+                changed = [name for name, stat in zip(names, current) if stat is None or files[name][0] != stat]
                 if len(changed) > REVISED_AT_MOST:
                     return None
                 seeds = SeedFolder(config.seeds)
                 revised = cache.get_all(content, changed, partial(parse_file, seeds=seeds, known=cache.known_slugs()))
                 for name, parsed in zip(changed, revised):
-                    if parsed.document is None or (parsed.outline, parsed.anchors) != files[name][2:]:
+                    if parsed.document is None or (parsed.outline, parsed.anchors) != files[name][1:]:
                         return None
                 # A damaged file must not give another edition: it is read only if it is the one written.
                 data = stream.read()
@@ -122,9 +126,13 @@ class KeptEdition:
 
     def _write(self, files: dict[str, _File], edition: Edition) -> None:
         _prove_settled(files, edition)
+        kept: dict[str, _Kept] = {
+            name: (stat if unchanged(stat, checked, stat) else None, outline, tuple(anchors))
+            for name, (stat, checked, outline, anchors) in files.items()
+        }
         data = pickle.dumps(_pack(edition), protocol=pickle.HIGHEST_PROTOCOL)
         with replacing(self.path) as stream:
-            pickle.dump((FORMAT, self.key, files, zlib.crc32(data)), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((FORMAT, self.key, kept, zlib.crc32(data)), stream, protocol=pickle.HIGHEST_PROTOCOL)
             stream.write(data)
 
     def finish(self) -> None:
