@@ -44,7 +44,6 @@ from site_builder.render.pagekeys import Context, Listings, SiteKeys, digest
 from site_builder.render.writer import MARKER, Trees, identity, identity_of, standby_ready
 
 if TYPE_CHECKING:
-    from site_builder.model import Article
     from site_builder.render.site import Site
 
 FORMAT = 20
@@ -510,16 +509,17 @@ class RenderCache:
         self.rendered += 1
         return False
 
-    def kept_articles(self, site: Site) -> list[Article]:
+    def kept_articles(self, site: Site) -> dict[int, str]:
         """The articles whose pages the last build wrote as this one would (:meth:`SiteKeys.unchanged_articles`)
-        and the output holds: their keys are carried over, their files kept, without a key worked out for each."""
-        prefix, kept = site.script.prefix, []
+        and the output holds: their keys are carried over, their files kept, without a key worked out for each.
+        By the article's ``id``, the name of its page's file."""
+        prefix, kept = site.script.prefix, {}
         for article in self._keys(site).unchanged_articles():
             name = prefix + article.url
             old = self.keys.get(name)
             if old is not None and self._kept(name):
                 self.new_keys[name] = old
-                kept.append(article)
+                kept[id(article)] = name
         if self.on_page:
             self.on_page(len(kept))
         return kept

@@ -275,11 +275,10 @@ class Site:
             add_page(Page("sitemap.xml", "sitemap.xml", "", "", ""), stream=True, paths=[p for p in paths if p != "404.html"])
         for page in front:
             add_page(page)
-        kept = set(map(id, self.renders.kept_articles(self))) if self.renders else set()
+        kept = self.renders.kept_articles(self) if self.renders else {}
+        files.update(dict.fromkeys(kept.values(), UNCHANGED))
         for article in self.edition.articles:
-            if id(article) in kept:
-                files[self.script.prefix + article.url] = UNCHANGED
-            else:
+            if id(article) not in kept:
                 add(partial(self.article_page, article, sections[id(article)]), article.url, ARTICLE, {"article": article})
         for page in lists:
             add_page(page)
