@@ -145,7 +145,9 @@ def build(
             state.renders.finish(out)
             state.inputs, state.counts = inputs, (pages, len(names), len(edition.articles))
             # Still frozen: keeping the edition and the cache makes objects by the million, and a collection
-            # among them would scan the whole edition again (half a second at 10,000 articles).
+            # among them would scan the whole edition again (half a second at 10,000 articles). The parsed files
+            # being saved aside are waited for first (again, harmlessly, on leaving): that process would share the
+            # cores and the memory the edition is kept from.
             state.files.wait_saving()
             if kept:
                 kept.finish()
