@@ -70,6 +70,18 @@ def last_sentence(path: Path) -> str:
     return paragraph.rstrip("。").rsplit("。", 1)[-1]
 
 
+def test_the_fingerprint_taken_aside_is_the_one_taken_here(tmp_path: Path) -> None:
+    project = small_project(tmp_path)
+    paths = [project / "site.yml", project / "content", project / "theme", ROOT / "seeds"]
+    today = dt.date.today()
+    here, aside = incremental.Stats(), incremental.Stats()
+    with incremental.InputsFingerprint(paths, today, here, aside=False) as taken_here:
+        with incremental.InputsFingerprint(paths, today, aside, aside=True) as taken_aside:
+            assert taken_aside.value() == taken_here.value()
+    assert aside.of == here.of, "the stats of every file come back"
+    assert set(map(str, (project / "content").iterdir())) <= set(here.of)
+
+
 def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
     project = small_project(tmp_path)
     content = project / "content"

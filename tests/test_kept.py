@@ -179,6 +179,30 @@ def test_a_damaged_kept_edition_is_read_whole(tmp_path: Path, reads: list[Path],
     assert as_clean(project, reads)
 
 
+@pytest.mark.parametrize("parts_first", [0, 1, 3])
+def test_a_kept_edition_read_in_parts_while_the_stats_are_taken_is_read_to_its_end(
+    tmp_path: Path, reads: list[Path], monkeypatch: pytest.MonkeyPatch, parts_first: int,
+) -> None:
+    """The build reads parts of the kept edition until the fingerprint of the inputs comes, and the rest once it
+    knows something changed: every part once, in order."""
+    monkeypatch.setattr(kept, "KEPT_ROWS", 2)
+    project = small_project(tmp_path)
+    built_edition(project)
+    asked = []
+
+    def ready(self: incremental.InputsFingerprint) -> bool:
+        asked.append(1)
+        return len(asked) > parts_first
+
+    monkeypatch.setattr(incremental.InputsFingerprint, "ready", ready)
+    one = sorted((project / "content").glob("*.md"))[1]
+    edit(one, "。\n", "。（订正）\n")
+    assert described(built_edition(project)) == described(read_whole(project))
+    assert len(asked) == parts_first + 1, "the build stops reading when the fingerprint comes"
+    assert len(reads) == 1, "revised, not read whole"
+    assert as_clean(project, reads)
+
+
 def test_a_file_written_just_before_it_was_read_is_trusted_once_proven_the_same(tmp_path: Path) -> None:
     # The converter (or a benchmark) writes the files, and the build reads them at once: a file changed again in
     # the same instant would keep its stat. Once that instant is past, the kept edition trusts each file it can

@@ -25,7 +25,8 @@ from site_builder.parallel import PARALLEL
 from site_builder.parallel import workers as processes
 from site_builder.progress import Progress
 from site_builder.render.incremental import (
-    PACKAGE, RACY, BuildState, Stats, blocks_folder, code_fingerprint, digest, inputs_fingerprint, standby_folder, state_path,
+    PACKAGE, RACY, BuildState, InputsFingerprint, Stats, blocks_folder, code_fingerprint, digest, inputs_fingerprint, standby_folder,
+    state_path,
 )
 from site_builder.render.kept import KeptEdition, edition_key, kept_path
 from site_builder.render.theme import theme_folders
@@ -71,16 +72,26 @@ def build(
     check_output(out, [content, config.seeds, config_path.parent])
     today = dt.date.today()
     stats = Stats()
-    inputs, newest = inputs_fingerprint([config_path, content, *theme_folders(config), config.seeds, PACKAGE], today, stats)
-    settled = time.time_ns() - newest > RACY
-    # Nothing changed: the summary of the last build says so without reading the whole cache.
-    if saved and settled and not sites and (counts := BuildState.unchanged(state_path(content, out, config_path), inputs, out)):
-        return BuildReport(out, *counts, rendered=0)
+    cache_file = state_path(content, out, config_path)
+    kept = KeptEdition(kept_path(cache_file)) if saved else None
     # Reading makes millions of objects that last the build, and no garbage: collections would only rescan them.
     gc.disable()
     with ExitStack() as running:
         try:
-            state = state or BuildState.load(state_path(content, out, config_path))
+            # An edition kept by an earlier build is read while another process takes the stats of the inputs,
+            # until they say whether anything changed at all.
+            aside = kept is not None and kept.path.exists()
+            paths = [config_path, content, *theme_folders(config), config.seeds, PACKAGE]
+            taken = running.enter_context(InputsFingerprint(paths, today, stats, aside))
+            if aside:
+                kept.read(until=taken.ready)
+            inputs, newest = taken.value()
+            settled = time.time_ns() - newest > RACY
+            # Nothing changed: the summary of the last build says so without reading the whole cache.
+            if saved and settled and not sites and (counts := BuildState.unchanged(cache_file, inputs, out)):
+                kept = None  # freed now: once collections are back on, one would go through all it read
+                return BuildReport(out, *counts, rendered=0)
+            state = state or BuildState.load(cache_file)
             if state.inputs == inputs and settled and state.renders.describes(out) and not sites:
                 return BuildReport(out, *state.counts, rendered=0)
             with Progress("reading content") as reading:
@@ -91,12 +102,12 @@ def build(
                 parsed = []
                 state.files.start(context, lambda: (parsed.append(1), reading.advance()), store, stats)
                 # Kept from the last build when only some articles' text changed since: not put together again.
-                kept = KeptEdition(kept_path(state.path), edition_key(context, config, content)) if saved and store else None
-                edition = kept.revised(content, config, state.files, stats) if kept else None
+                key = edition_key(context, config, content) if kept else ""
+                edition = kept.revised(key, content, config, state.files, stats) if kept else None
                 if edition is None:
                     edition = load_edition(content, config, state.files)
                     if kept:
-                        kept.keep(edition, content, stats, aside=len(parsed) < PARALLEL)
+                        kept.keep(key, edition, content, stats, aside=len(parsed) < PARALLEL)
             if saved:
                 # Many files parsed (a first build): their part of the cache is written beside the next steps.
                 state.save_aside()

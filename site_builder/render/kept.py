@@ -18,6 +18,7 @@ and 10,000 articles would load in twice the time: a call into Python for each of
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import operator
 import os
 import pickle
@@ -72,37 +73,73 @@ def edition_key(context: str, config: SiteConfig, content: Path) -> str:
     return digest(FORMAT, context, repr(config), topics, str(content.resolve()))
 
 
-class KeptEdition:
-    """The edition kept in ``path`` for builds with the key ``key`` (:func:`edition_key`)."""
+KEPT_ROWS = 1000
+"""Articles per part of the kept edition's file (some 7 ms to load): between two parts, a build that finds
+nothing changed stops reading it (:meth:`KeptEdition.read`)."""
 
-    def __init__(self, path: Path, key: str):
-        self.path, self.key = path, key
+
+class KeptEdition:
+    """The edition kept in ``path``, for builds with the key given to :meth:`keep` (:func:`edition_key`).
+
+    The file is a header (the format, the key, the :data:`_Kept` files and the length and checksum of each part),
+    then the parts: the authors, topics, regions and documents, and the articles' rows, :data:`KEPT_ROWS` a part.
+    A build reads it (:meth:`read`) while another process takes the stats of the inputs, which say whether
+    anything changed at all."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._header: tuple[str, dict[str, _Kept], list[tuple[int, int]]] | None = None
+        self._data: memoryview | None = None
+        self._loaded: list = []
+        self._failed = False
         self._writing: Callable[[], None] | None = None
         self._saving: Background | None = None
 
-    def revised(self, content: Path, config: SiteConfig, cache: ParseCache, stats: Stats) -> Edition | None:
-        """The kept edition brought up to date with ``content``, whose files the build took the ``stats`` of;
-        ``None`` when it cannot be (see the module), having parsed only files the build would parse anyway."""
+    def read(self, until: Callable[[], bool] = bool) -> None:
+        """Read the file's parts until ``until()`` or to the end. A file of another version, or damaged, is given up:
+        a damaged file must not give another edition."""
         try:
-            with self.path.open("rb") as stream:
-                version, key, files, checksum = pickle.load(stream)
-                names = article_names(content)
-                if version != FORMAT or key != self.key or list(files) != names:
+            if self._header is None and not self._failed:
+                with self.path.open("rb") as stream:
+                    version, *header = pickle.load(stream)
+                    if version != FORMAT:
+                        raise ValueError("another format")
+                    self._header, self._data = header, memoryview(stream.read())
+            while self._data is not None and len(self._loaded) < len(self._header[2]) and not until():
+                length, checksum = self._header[2][len(self._loaded)]
+                part, self._data = self._data[:length], self._data[length:]
+                if zlib.crc32(part) != checksum:
+                    raise ValueError("damaged")
+                self._loaded.append(pickle.loads(part))
+        except UNREADABLE:
+            self._header, self._data, self._loaded, self._failed = None, None, [], True
+
+    def revised(self, key: str, content: Path, config: SiteConfig, cache: ParseCache, stats: Stats) -> Edition | None:
+        """The kept edition, if it was kept for ``key``, brought up to date with ``content``, whose files the build
+        took the ``stats`` of; ``None`` when it cannot be (see the module), having parsed only files the build would
+        parse anyway."""
+        self.read()
+        if self._header is None or self._header[0] != key:
+            return None
+        files = self._header[1]
+        (authors, topics, regions, documents), *rows = self._loaded
+        # Revised in place: read once.
+        self._header, self._data, self._loaded = None, None, []
+        try:
+            names = article_names(content)
+            if list(files) != names:
+                return None
+            current = map(stats.of.get, file_keys(content, names))
+            changed = [name for name, stat in zip(names, current) if stat is None or files[name][0] != stat]
+            if len(changed) > REVISED_AT_MOST:
+                return None
+            seeds = SeedFolder(config.seeds)
+            revised = cache.get_all(content, changed, partial(parse_file, seeds=seeds, known=cache.known_slugs()))
+            for name, parsed in zip(changed, revised):
+                if parsed.document is None or (parsed.outline, parsed.anchors) != files[name][1:]:
                     return None
-                current = map(stats.of.get, file_keys(content, names))
-                changed = [name for name, stat in zip(names, current) if stat is None or files[name][0] != stat]
-                if len(changed) > REVISED_AT_MOST:
-                    return None
-                seeds = SeedFolder(config.seeds)
-                revised = cache.get_all(content, changed, partial(parse_file, seeds=seeds, known=cache.known_slugs()))
-                for name, parsed in zip(changed, revised):
-                    if parsed.document is None or (parsed.outline, parsed.anchors) != files[name][1:]:
-                        return None
-                # A damaged file must not give another edition: it is read only if it is the one written.
-                data = stream.read()
-                if zlib.crc32(data) != checksum:
-                    return None
-                edition = _unpack(pickle.loads(data), content, cache, seeds)
+            packed = list(itertools.chain.from_iterable(rows)), authors, topics, regions, documents
+            edition = _unpack(packed, content, cache, seeds)
         except UNREADABLE:
             return None
         if not revise_edition(edition, revised, cache):
@@ -110,30 +147,34 @@ class KeptEdition:
         cache.listed(content, names)
         return edition
 
-    def keep(self, edition: Edition, content: Path, stats: Stats, aside: bool) -> None:
-        """Write ``edition``, just read whole from ``content`` by a build that took the ``stats`` of its files:
-        ``aside``, in a forked process while the build goes on; otherwise when it is done (:meth:`finish`), as in
-        a first build, whose workers would add the memory that process copies to the build's peak."""
+    def keep(self, key: str, edition: Edition, content: Path, stats: Stats, aside: bool) -> None:
+        """Write ``edition``, just read whole from ``content`` by a build that took the ``stats`` of its files, for
+        builds with ``key``: ``aside``, in a forked process while the build goes on; otherwise when it is done
+        (:meth:`finish`), as in a first build, whose workers would add the memory that process copies to the
+        build's peak."""
         articles = sorted(edition.articles, key=lambda article: article.file)
         files: dict[str, _File] = {}
         for article, stat in zip(articles, map(stats.of.get, file_keys(content, [a.file for a in articles]))):
             if stat is None:
                 return
             files[article.file] = (stat, stats.taken, article.outline, article.anchors)
-        self._writing = partial(self._write, files, edition)
+        self._writing = partial(self._write, key, files, edition)
         if aside:
             self._saving = Background(self._writing)
 
-    def _write(self, files: dict[str, _File], edition: Edition) -> None:
+    def _write(self, key: str, files: dict[str, _File], edition: Edition) -> None:
         _prove_settled(files, edition)
         kept: dict[str, _Kept] = {
             name: (stat if unchanged(stat, checked, stat) else None, outline, tuple(anchors))
             for name, (stat, checked, outline, anchors) in files.items()
         }
-        data = pickle.dumps(_pack(edition), protocol=pickle.HIGHEST_PROTOCOL)
+        rows, *owners = _pack(edition)
+        parts = [pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+                 for part in (owners, *(rows[start:start + KEPT_ROWS] for start in range(0, len(rows), KEPT_ROWS)))]
         with replacing(self.path) as stream:
-            pickle.dump((FORMAT, self.key, kept, zlib.crc32(data)), stream, protocol=pickle.HIGHEST_PROTOCOL)
-            stream.write(data)
+            header = (FORMAT, key, kept, [(len(part), zlib.crc32(part)) for part in parts])
+            pickle.dump(header, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.writelines(parts)
 
     def finish(self) -> None:
         """Write the edition given to :meth:`keep`, if it is not being written aside, or wait for it to be. Should
