@@ -336,7 +336,7 @@ class Site:
 
         if not self.search_state:
             return SearchData(None)
-        salt = digest(self.renders.salt, repr(self.config), self.script.lang)
+        salt = digest(self.renders.salt, repr(self.config), self.script.lang, self.script.transcriber.names)
         return SearchData(self.search_state, salt=salt, token=self.renders.search_tokens.get(self.script.lang, ""))
 
     def close(self) -> None:

@@ -184,16 +184,19 @@ def article_keys(articles: list[Article], salt: str = "") -> tuple[np.ndarray, s
     """Per article, the digest of everything it gives the search files (URL, title, authors, abstract, blocks),
     and the digest of the URLs in order, which tells one set and order of articles from another.
 
-    The blocks count by the article's :attr:`~Article.digest` (of its file) when it has one, so that they need
-    not be read; ``salt`` then stands for whatever else makes their text (the script, its conversion tables)."""
+    An article with a :attr:`~Article.digest` (of its file) counts by it and its URL: its file gives all the rest,
+    which then need not be read (the blocks) or joined (10,000 titles and abstracts, after each edit). ``salt``
+    then stands for whatever else makes its text (the script, its conversion tables, the names it protects)."""
     keys = bytearray()
-    urls = []
-    for article in articles:
-        body = [salt, article.digest] if article.digest else [f"{b.anchor}\0{b.text}" for b in article.blocks]
-        urls.append(article.url)
-        parts = [f"{len(article.authors)} {len(body)}", urls[-1], article.title, article.untitled, article.abstract,
-                 *[a.name for a in article.authors], *body]
-        keys += hashlib.sha1("\0".join(parts).encode("utf-16-le", "surrogatepass"), usedforsecurity=False).digest()
+    urls = [article.url for article in articles]
+    for article, url in zip(articles, urls):
+        if article.digest:
+            text = f"{salt}\0{article.digest}\0{url}"
+        else:
+            body = [f"{b.anchor}\0{b.text}" for b in article.blocks]
+            text = "\0".join([f"{len(article.authors)} {len(body)}", url, article.title, article.untitled, article.abstract,
+                              *[a.name for a in article.authors], *body])
+        keys += hashlib.sha1(text.encode("utf-16-le", "surrogatepass"), usedforsecurity=False).digest()
     return np.frombuffer(bytes(keys), dtype=np.uint8).reshape(len(articles), KEY_BYTES), digest("\n".join(urls).encode())
 
 
