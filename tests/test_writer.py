@@ -1,4 +1,5 @@
-"""The render workers' share of the jobs: runs of consecutive pages in a first build, the longest side by side in an edit."""
+"""The render workers' share of the jobs: runs of consecutive pages in a first build; in an edit, the longest side by side,
+this process rendering beside a worker."""
 
 from __future__ import annotations
 
@@ -46,3 +47,23 @@ def test_few_jobs_go_to_whichever_worker_is_free(tmp_path: Path) -> None:
 
     write_site(tmp_path / "out", {}, [job(number) for number in range(8)], workers=2)
     assert (tmp_path / "out" / "0.txt").read_text() != (tmp_path / "out" / "1.txt").read_text()
+
+
+def test_an_edits_few_jobs_are_rendered_each_once_by_this_process_and_a_worker(tmp_path: Path) -> None:
+    # This process does not wait for workers to start: it renders beside one.
+    log = tmp_path / "log"
+
+    def job(number: int):
+        def render():
+            with log.open("a") as stream:
+                stream.write(f"{number} {os.getpid()}\n")
+            time.sleep(0.05)
+            return [(f"{number}.txt", "")]
+
+        return render
+
+    write_site(tmp_path / "out", {}, [job(number) for number in range(8)], workers=2)
+    rendered = [line.split() for line in log.read_text().splitlines()]
+    assert sorted(int(number) for number, _ in rendered) == list(range(8))
+    assert {pid for _, pid in rendered} - {str(os.getpid())}, "a worker renders some"
+    assert str(os.getpid()) in {pid for _, pid in rendered}, "this process renders some"

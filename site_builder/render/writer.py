@@ -96,7 +96,7 @@ def write_site(
     A file :data:`UNCHANGED` is hard-linked from the current ``out``, and so is a rendered
     file whose bytes did not change: an unchanged page costs no write and keeps
     its modification time. Jobs run in ``workers`` processes (default: only
-    this one), each writing its files straight into the new folder; nothing
+    this one; with a few jobs, this one is among them), each writing its files straight into the new folder; nothing
     rendered is held in memory longer than it takes to write it. Local jobs
     run in this process once the workers are done: what they learn (the search
     data's state) stays for the next build, and their memory does not add to
@@ -217,11 +217,19 @@ def _run(
         chunks.append(range(start, min(start + size, len(jobs))))
         start += size
     context = multiprocessing.get_context("fork")
-    _jobs = (jobs, writing, _Claims(context, chunks, both_ends=len(jobs) >= 2 * CHUNK))
+    # A few jobs (after an edit): this process renders too, beside one worker fewer, from the moment the worker
+    # starts forking; a worker of a large build's takes some 50 ms to start.
+    joins = len(jobs) < 2 * CHUNK
+    claims = _Claims(context, chunks, both_ends=not joins)
+    _jobs = (jobs, writing, claims)
     try:
-        with context.Pool(workers, _worker_start, (lock,)) as pool:
-            # Each task renders the chunk its worker claims (_work): as many tasks as chunks.
-            for written in pool.imap_unordered(_work, range(len(chunks))):
+        with context.Pool(workers - joins, _worker_start, (lock,)) as pool:
+            # Each task renders the chunk its worker claims (_work): as many tasks as chunks, some of which find
+            # none left when this process claims chunks too.
+            rendered = pool.imap_unordered(_work, range(len(chunks)))
+            while joins and (chunk := claims.claim()):
+                run_here([jobs[i] for i in chunk])
+            for written in rendered:
                 stamps.update(written)
                 if on_file:
                     on_file(len(written))
@@ -242,8 +250,8 @@ class _Claims:
     chunk (CPython writes a reference count in every object a worker reads,
     and the page holding it is copied then): a first build of 10,000 articles
     peaks at 322 MB instead of 347. Otherwise (an edit's few jobs) every
-    worker takes the next chunk from the front: the longest pages (the lists
-    of a topic) are rendered side by side.
+    worker, and the building process, takes the next chunk from the front: the
+    longest pages (the lists of a topic) are rendered side by side.
     """
 
     def __init__(self, context: multiprocessing.context.ForkContext, chunks: list[range], both_ends: bool):
@@ -260,12 +268,12 @@ class _Claims:
             self._shared[2] += 1
 
     def claim(self) -> range:
-        """The chunk this worker renders next: the numbers of its jobs."""
+        """The chunk this worker renders next: the numbers of its jobs (none when all are claimed)."""
         end, step = (1, -1) if self._from_back else (0, 1)
         with self._shared.get_lock():
             number = self._shared[end]
             self._shared[end] += step
-        return self.chunks[number]
+        return self.chunks[number] if 0 <= number < len(self.chunks) else range(0)
 
 
 _jobs: tuple[list[Job], _Writing | None, _Claims | None] = ([], None, None)
