@@ -88,12 +88,13 @@ def build(
             inputs, newest = taken.value()
             settled = time.time_ns() - newest > RACY
             # Nothing changed: the summary of the last build says so without reading the whole cache.
-            if saved and settled and not sites and (counts := BuildState.unchanged(cache_file, inputs, out)):
+            unchanged = saved and settled and not sites and BuildState.unchanged(cache_file, inputs, out)
+            if not unchanged:
+                state = state or BuildState.load(cache_file)
+                unchanged = state.inputs == inputs and settled and state.renders.describes(out) and not sites and state.counts
+            if unchanged:
                 kept = None  # freed now: once collections are back on, one would go through all it read
-                return BuildReport(out, *counts, rendered=0)
-            state = state or BuildState.load(cache_file)
-            if state.inputs == inputs and settled and state.renders.describes(out) and not sites:
-                return BuildReport(out, *state.counts, rendered=0)
+                return BuildReport(out, *unchanged, rendered=0)
             with Progress("reading content") as reading:
                 store = blocks_folder(state.path) if state.path else None
                 # Parsed files, and what is worked out from them, depend on the seeds and on this code.

@@ -119,12 +119,13 @@ class KeptEdition:
         took the ``stats`` of; ``None`` when it cannot be (see the module), having parsed only files the build would
         parse anyway."""
         self.read()
-        if self._header is None or self._header[0] != key:
-            return None
-        files = self._header[1]
-        (authors, topics, regions, documents), *rows = self._loaded
-        # Revised in place: read once.
+        header, loaded = self._header, self._loaded
+        # Revised in place: read once. Not kept otherwise: a build that reads the edition whole needs the memory.
         self._header, self._data, self._loaded = None, None, []
+        if header is None or header[0] != key:
+            return None
+        files = header[1]
+        (authors, topics, regions, documents), *rows = loaded
         try:
             names = article_names(content)
             if list(files) != names:
