@@ -41,7 +41,13 @@ def test_closing_background_work_ends_it(tmp_path: Path) -> None:
 
 def test_background_work_is_ready_once_its_answer_came(tmp_path: Path) -> None:
     go = tmp_path / "go"
-    work = Background(lambda: [time.sleep(0.01) for _ in iter(go.exists, True)] and "done")
+
+    def wait_for_go() -> str:
+        while not go.exists():
+            time.sleep(0.01)
+        return "done"
+
+    work = Background(wait_for_go)
     time.sleep(0.2)
     assert not work.ready(), "ready while the work waits"
     go.touch()
