@@ -153,6 +153,9 @@ def main() -> None:
         for kind, found in sorted(sizes.items()):
             print(f"  {kind:<10} {len(found):>6} files {sum(found) / 1e6:8.2f} MB  largest {max(found) / 1e3:8.1f} kB")
         print(f"  {'total':<10} {len(files):>6} files {sum(map(sum, sizes.values())) / 1e6:8.2f} MB")
+        if not Path(CHROMIUM).is_file():
+            print(f"\nquery timings: not measured, no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+            return
         print(f"\n{'query':<16} {'files':>5} {'kB loaded':>10} {'first ms':>9} {'(min–max)':>13} {'again ms':>9}  result")
         for query, files, size, firsts, again, status in measure(site, args.repeat, args.pages):
             spread = f"({min(firsts):.0f}–{max(firsts):.0f})"
