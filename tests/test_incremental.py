@@ -78,7 +78,7 @@ def test_the_fingerprint_taken_aside_is_the_one_taken_here(tmp_path: Path) -> No
     with incremental.InputsFingerprint(paths, today, here, aside=False) as taken_here:
         with incremental.InputsFingerprint(paths, today, aside, aside=True) as taken_aside:
             assert taken_aside.value() == taken_here.value()
-    assert aside.of == here.of, "the stats of every file come back"
+            assert aside.of == here.of, "the stats of every file come back"
     assert set(map(str, (project / "content").iterdir())) <= set(here.of)
 
 
