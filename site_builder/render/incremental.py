@@ -97,8 +97,8 @@ class Stats:
 
     taken: int = field(default_factory=time.time_ns)
     """When the first of them was taken (ns)."""
-    _of: dict[str, tuple[int, int, int]] = field(default_factory=dict)
-    _coming: Callable[[], dict[str, tuple[int, int, int]]] | None = None
+    _of: dict[str, tuple[int, int, int]] = field(default_factory=dict, init=False, repr=False)
+    _coming: Callable[[], dict[str, tuple[int, int, int]]] | None = field(default=None, init=False, repr=False)
 
     @property
     def of(self) -> dict[str, tuple[int, int, int]]:
@@ -140,7 +140,7 @@ class InputsFingerprint:
         self._value: tuple[str, int] | None = None
         self._taking: Background | None = None
         if aside:
-            self._first, sent = multiprocessing.get_context("fork").Pipe(duplex=False)
+            self._first, sent = multiprocessing.Pipe(duplex=False)
             self._taking = Background(partial(_fingerprint_and_stats, paths, today, sent))
             sent.close()
             if not self._taking.forked:
