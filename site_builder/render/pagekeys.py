@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
 if TYPE_CHECKING:
-    from site_builder.model import Article
+    from site_builder.model import Article, Author, Region, Topic
     from site_builder.render.site import Site
 
 
@@ -154,7 +155,22 @@ class SiteKeys:
 
     def lists_changed(self, context: Context) -> bool:
         """Whether the page of ``context`` lists an article whose listing is new."""
-        return bool(self.changed) and any(a.slug in self.changed for a in listed_articles(context) or ())
+        if not self.changed:
+            return False
+        owner = _owner(context)
+        if owner is not None:
+            # An author's, topic's or region's page lists thousands of articles, a few of which changed.
+            return id(owner) in self._changed_owners
+        return any(a.slug in self.changed for a in listed_articles(context) or ())
+
+    @cached_property
+    def _changed_owners(self) -> set[int]:
+        """The ``id`` of each author, topic and region of an article whose listing is new."""
+        owners = set()
+        for a in self._edition.articles:
+            if a.slug in self.changed:
+                owners.update(map(id, (*a.authors, *a.topics, *([a.region] if a.region else ()))))
+        return owners
 
     def page(self, path: str, template: str, context: Context) -> bytes:
         """A page of one article shows it in full and others listed; a page of an author, topic or region lists
@@ -177,9 +193,15 @@ def listed_articles(context: Context) -> list[Article] | None:
         return _listed_by_page(context["article"])
     if "entries" in context:
         return list(context["entries"])
+    owner = _owner(context)
+    return None if owner is None else owner.articles
+
+
+def _owner(context: Context) -> Author | Topic | Region | None:
+    """The author, topic or region whose page ``context`` is."""
     for name in ("author", "topic", "region"):
         if name in context:
-            return context[name].articles
+            return context[name]
     return None
 
 
