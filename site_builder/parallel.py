@@ -157,10 +157,6 @@ class Background:
         """Whether the work runs in a process of its own (otherwise :meth:`result` does it here)."""
         return self._started is not None
 
-    def ready(self) -> bool:
-        """Whether :meth:`result` would answer without waiting for the process (or runs the work here)."""
-        return self._started is None or self._started[0].poll()
-
     def result(self) -> R:
         if self._started is None:
             return self._function()

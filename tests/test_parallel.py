@@ -39,24 +39,6 @@ def test_closing_background_work_ends_it(tmp_path: Path) -> None:
     assert not done.exists(), "the work went on after it was closed"
 
 
-def test_background_work_is_ready_once_its_answer_came(tmp_path: Path) -> None:
-    go = tmp_path / "go"
-
-    def wait_for_go() -> str:
-        while not go.exists():
-            time.sleep(0.01)
-        return "done"
-
-    work = Background(wait_for_go)
-    time.sleep(0.2)
-    assert not work.ready(), "ready while the work waits"
-    go.touch()
-    deadline = time.monotonic() + 30
-    while not work.ready() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert work.ready() and work.result() == "done"
-
-
 def test_a_stream_of_work_in_forked_workers_gives_its_results_in_order() -> None:
     offset = 1000  # a closure: the workers inherit it
     with ForkStream(lambda n: bytes(n) + bytes([offset % 256]), range(40), 3) as stream:

@@ -118,7 +118,9 @@ class KeptEdition:
         """The kept edition, if it was kept for ``key``, brought up to date with ``content``, whose files the build
         took the ``stats`` of; ``None`` when it cannot be (see the module), having parsed only files the build would
         parse anyway."""
-        self.read()
+        self.read(until=lambda: True)  # the header, if not read yet
+        if self._header is not None and self._header[0] == key:
+            self.read()  # the rest of its parts: none of an edition kept for another key
         header, loaded = self._header, self._loaded
         # Revised in place: read once. Not kept otherwise: a build that reads the edition whole needs the memory.
         self._header, self._data, self._loaded = None, None, []
