@@ -82,6 +82,13 @@ SCHEMA: tuple[Option, ...] = (
         "how many articles the Atom feed carries with their full text: the last ones of the edition; 0 for all",
         default=50,
     ),
+    Option(
+        "list_page_size",
+        int,
+        "how many articles the page of an author, topic or region shows; the others are on further pages "
+        "(`2.html`, `3.html`… beside it); 0 for all on one page",
+        default=100,
+    ),
 )
 """Every key ``site.yml`` may hold."""
 
@@ -113,6 +120,7 @@ class SiteConfig:
     script_profile: str = DEFAULT_PROFILE
     corner_quotes: bool = False
     feed_entries: int = 50
+    list_page_size: int = 100
 
     @property
     def periodical_name(self) -> str:

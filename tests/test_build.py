@@ -27,16 +27,65 @@ def articles() -> list[dict]:
     return content_articles()
 
 
+PAGE_SIZE = 2
+"""Articles a page of a list shows in :func:`paged_site`."""
+
+
+@pytest.fixture(scope="module")
+def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real edition with lists of :data:`PAGE_SIZE` articles a page, and a base URL (for the sitemap)."""
+    from site_builder.render import build
+
+    folder = tmp_path_factory.mktemp("paged")
+    config = (ROOT / "site.yml").read_text("utf-8").replace("seeds: seeds", f"seeds: {ROOT / 'seeds'}")
+    (folder / "site.yml").write_text(f"{config}list_page_size: {PAGE_SIZE}\nbase_url: https://example.org/e/\n", "utf-8")
+    build(ROOT / "content", folder / "public", folder / "site.yml")
+    return folder / "public"
+
+
 def html_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
 def listed_articles(page: Path) -> set[str]:
     """Slugs of the articles a list page links to in its main article list."""
+    return set(articles_in_order(page))
+
+
+def articles_in_order(page: Path) -> list[str]:
     document = html5lib.parse(page.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
     main = document.find(".//main")
     links = [a.get("href") for a in main.iter("a") if "article-link" in (a.get("class") or "")]
-    return {re.search(r"articles/([^/]+)\.html", href)[1] for href in links}
+    return [re.search(r"articles/([^/]+)\.html", href)[1] for href in links]
+
+
+def test_long_lists_go_on_over_pages_that_list_each_article_once(site: Path, paged_site: Path) -> None:
+    """Followed by their "next" links, the pages of each author, topic and region list what one page lists."""
+    firsts = [p.relative_to(site) for kind in ("authors", "topics", "regions") for p in sorted((site / kind).glob("*/index.html"))]
+    sitemap = (paged_site / "sitemap.xml").read_text("utf-8")
+    paged = 0
+    for first in firsts:
+        whole = articles_in_order(site / first)
+        page, listed, number = paged_site / first, [], 1
+        while True:
+            shown = articles_in_order(page)
+            assert 0 < len(shown) <= PAGE_SIZE or whole == shown == [], page
+            listed += shown
+            document = html5lib.parse(page.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
+            title = document.find(".//title").text
+            assert (f"第{number}页" in title) == (number > 1), title
+            assert f"<loc>https://example.org/e/{page.relative_to(paged_site).as_posix().removesuffix('index.html')}</loc>" in sitemap
+            following = [a.get("href") for a in document.iter("a") if a.get("rel") == "next"]
+            if not following:
+                break
+            page, number = (page.parent / following[0]).resolve(), number + 1
+            assert page.name == f"{number}.html"
+        assert listed == whole, first
+        assert number == max(1, -(-len(whole) // PAGE_SIZE))
+        paged += number > 1
+    assert paged >= 5, "lists of more than one page"
+    broken, _ = check_site(paged_site)
+    assert not broken, "\n".join(broken[:20])
 
 
 def test_a_page_per_article_author_topic_and_region(site: Path, articles: list[dict]) -> None:

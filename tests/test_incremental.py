@@ -132,6 +132,36 @@ def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
         inodes = {p.relative_to(project / "public").as_posix(): p.stat().st_ino for p in (project / "public").rglob("*.html")}
 
 
+def test_lists_of_many_pages_are_rendered_again_page_by_page(tmp_path: Path) -> None:
+    """With a page for each article of a list, an edit renders again the pages that show what changed: the page
+    listing the article, and every page of its author (each shows all the author's notes)."""
+    project = small_project(tmp_path)
+    edit(project / "site.yml", "theme: theme", "theme: theme\nlist_page_size: 1")
+    content = project / "content"
+    articles = sorted(content.glob("*.md"))
+    build_here(project)
+    oversight = project / "public" / "topics" / "oversight"
+    slug = re.search(r"^slug: (\S+)", articles[3].read_text("utf-8"), re.M).group(1)
+    steps = {
+        "an abstract corrected": lambda: edit(articles[3], "abstract: ", "abstract: 订正"),
+        "an author's second article": lambda: edit(articles[4], "authors:\n- ", "authors:\n- 余建华\n- "),
+        "a note on that article": lambda: edit(articles[4], "author_note: ''", "author_note: 作者系某县人大常委会主任"),
+        "topics changed": lambda: edit(articles[0], "topics:\n", "topics:\n- elections\n"),
+        "an article deleted": lambda: articles[1].unlink(),
+        "an article added": lambda: (content / "added.md").write_text(
+            articles[3].read_text("utf-8").replace("slug: ", "slug: added-").replace("title: ", "title: 新增"), "utf-8"),
+    }
+    for step, change in steps.items():
+        inodes = {p.name: p.stat().st_ino for p in oversight.glob("*.html")}
+        change()
+        build_here(project)
+        assert tree(project / "public") == clean_tree(project), f"after {step}"
+        if step == "an abstract corrected":
+            assert len(inodes) == 3, "a page for each article of the topic"
+            again = {p.name for p in oversight.glob("*.html") if p.stat().st_ino != inodes[p.name]}
+            assert again == {p.name for p in oversight.glob("*.html") if f"{slug}.html" in p.read_text("utf-8")}
+
+
 def test_a_build_that_failed_leaves_the_next_the_keys_of_the_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # serve keeps the cache in memory: a rebuild that fails after working out its keys (a full disk) must not
     # leave them standing for the output it did not replace.

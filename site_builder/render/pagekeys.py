@@ -159,8 +159,11 @@ class SiteKeys:
             return False
         owner = _owner(context)
         if owner is not None:
-            # An author's, topic's or region's page lists thousands of articles, a few of which changed.
-            return id(owner) in self._changed_owners
+            # An author's, topic's or region's pages list thousands of articles, a few of which changed: first
+            # whether any of them is the owner's, then whether it is on this page.
+            if id(owner) not in self._changed_owners:
+                return False
+            return "author" in context or any(a.slug in self.changed for a in listed_articles(context))
         return any(a.slug in self.changed for a in listed_articles(context) or ())
 
     @cached_property
@@ -174,11 +177,18 @@ class SiteKeys:
 
     def page(self, path: str, template: str, context: Context) -> bytes:
         """A page of one article shows it in full and others listed; a page of an author, topic or region lists
-        theirs; the feed shows its entries in full; any other page may list every article, as outlines."""
+        theirs, or those of one of its pages, under what they all add up to; the feed shows its entries in full;
+        any other page may list every article, as outlines."""
         listed = listed_articles(context)
         if listed is None:
             return _key(self.everything, path, template)
-        return _key(self.common, path, template, _full(context), [self.listed(a) for a in listed])
+        return _key(self.common, path, template, _full(context), [self.listed(a) for a in listed], self._whole_list(context))
+
+    def _whole_list(self, context: Context) -> object:
+        """What the page of an author, topic or region shows of all their articles, besides those it lists: their
+        count, topics, regions and authors, which the structure tells, and an author's notes, which their
+        listings do (an author's page is keyed on all of them: :func:`listed_articles`)."""
+        return self.structure if "pager" in context and "author" not in context else None
 
 
 def _full(context: Context) -> list[str]:
@@ -188,13 +198,17 @@ def _full(context: Context) -> list[str]:
 
 def listed_articles(context: Context) -> list[Article] | None:
     """The articles a page lists: an article's page its own, its neighbours, related and linked articles; the
-    feed its entries; an author's, topic's or region's page theirs. ``None``: it may list every article."""
+    feed its entries; a topic's or region's page theirs on that page (:class:`~site_builder.render.views.Pager`),
+    an author's all theirs. ``None``: it may list every article."""
     if "article" in context:
         return _listed_by_page(context["article"])
     if "entries" in context:
         return list(context["entries"])
     owner = _owner(context)
-    return None if owner is None else owner.articles
+    if owner is None:
+        return None
+    # An author's pages each show the notes of all their articles.
+    return owner.articles if "pager" not in context or "author" in context else context["pager"].articles
 
 
 def _owner(context: Context) -> Author | Topic | Region | None:

@@ -14,7 +14,7 @@ from jinja2 import (
 )
 
 from site_builder.config import SiteConfig
-from site_builder.model import Article, Author, Edition, Section
+from site_builder.model import Article, Author, Edition, Region, Section, Topic
 from site_builder.model.regions import PROVINCES
 from site_builder.parallel import PARALLEL, Background
 from site_builder.render.markdown import BodyRenderer
@@ -23,7 +23,7 @@ from site_builder.render.scripts import Script, ScriptLoader, plain_script, site
 from site_builder.render.search import FOLDER as SEARCH
 from site_builder.render.theme import theme_folders
 from site_builder.render.views import (
-    INDEX, ArticleView, Crumb, Page, absolute, article_items, article_json_ld, article_view, byline, citation_items, relative,
+    INDEX, ArticleView, Crumb, Page, absolute, article_items, article_json_ld, article_view, byline, citation_items, pagers, relative,
 )
 from site_builder.render.writer import UNCHANGED, Content, Job
 
@@ -179,6 +179,8 @@ class Site:
         self.located = self.script.located(self.config)
         by_slug = {a.slug: a for a in self.edition.articles}
         self._searching: Background | None = None
+        self._topics_of: dict[int, list[Topic]] = {}
+        self.env.globals["topics_of"] = self.topics_of
         self._section_crumbs: dict[str, list[Crumb]] = {}
         """The first crumbs of the pages of a section's articles, by the section's anchor."""
         self.views = ArticleViews(lambda slug: article_view(by_slug[slug], self.located, self.renderer, self.today), by_slug)
@@ -199,26 +201,46 @@ class Site:
         ]
 
     def list_pages(self) -> list[Page]:
-        """The page of each author, topic and region."""
+        """The pages of each author, topic and region: one, or more when they have more articles than a page
+        shows (``list_page_size``)."""
         t = self.script.transcriber.text
-        e, home = self.edition, Crumb(t("首页"), INDEX)
+        e = self.edition
         pages = []
         for author in e.authors:
-            pages.append(
-                Page(author.url, "author.html", author.name, partial(self._author_summary, author), "authors",
-                     [home, Crumb(t("作者"), "authors/index.html"), Crumb(author.name)], "profile", context={"author": author})
-            )
+            pages += self._owner_pages("author", author, author.name, partial(self._author_summary, author), "authors", t("作者"), "profile")
         for topic in e.topics:
-            pages.append(
-                Page(topic.url, "topic.html", topic.name, topic.description or topic.name, "topics",
-                     [home, Crumb(t("主题"), "topics/index.html"), Crumb(topic.name)], context={"topic": topic})
-            )
+            pages += self._owner_pages("topic", topic, topic.name, topic.description or topic.name, "topics", t("主题"))
         for region in e.regions:
-            pages.append(
-                Page(region.url, "region.html", region.full_name, t("来自{name}的 {n} 篇文章。").format(name=region.full_name, n=len(region.articles)), "regions",
-                     [home, Crumb(t("地区"), "regions/index.html"), Crumb(region.full_name)], context={"region": region})
-            )
+            summary = t("来自{name}的 {n} 篇文章。").format(name=region.full_name, n=len(region.articles))
+            pages += self._owner_pages("region", region, region.full_name, summary, "regions", t("地区"))
         return pages
+
+    def _owner_pages(
+        self, kind: str, owner: Author | Topic | Region, name: str, summary: str | Callable[[], str], section: str, index: str,
+        og_type: str = "website",
+    ) -> list[Page]:
+        """The pages of the ``kind`` ``owner`` (``author``…), listed on the index of ``section`` called ``index``."""
+        t = self.script.transcriber.text
+        crumbs = [Crumb(t("首页"), INDEX), Crumb(index, f"{section}/index.html")]
+        pages = []
+        for pager in pagers(owner.url, owner.articles, self.config.list_page_size):
+            if pager.number == 1:
+                title, last = name, [Crumb(name)]
+            else:
+                title, last = t("{name}（第{n}页）").format(name=name, n=pager.number), [Crumb(name, owner.url), Crumb(t("第{n}页").format(n=pager.number))]
+            pages.append(Page(pager.path(pager.number), f"{kind}.html", title, summary, section, [*crumbs, *last], og_type,
+                              context={kind: owner, "pager": pager}))
+        return pages
+
+    def topics_of(self, owner: Author | Topic | Region) -> list[Topic]:
+        """The topics of ``owner``'s articles, in the order they first come, but for ``owner`` itself: a topic's
+        page shows those its articles share with it. Worked out once for all the pages of a list."""
+        topics = self._topics_of.get(id(owner))
+        if topics is None:
+            found = dict.fromkeys(topic for article in owner.articles for topic in article.topics)
+            found.pop(owner, None)
+            topics = self._topics_of[id(owner)] = list(found)
+        return topics
 
     def article_sections(self) -> dict[int, Section]:
         """The section of each article, by the article's ``id``."""

@@ -85,6 +85,54 @@ class Page:
 
 
 @dataclass
+class Pager:
+    """One page of a list split into pages (an author's, topic's or region's articles): its number, counted
+    from 1, and the articles it shows. The first page is at the owner's ``url``, page 2 beside it at
+    ``2.html``: the same depth, so that every page of the list links alike."""
+
+    first: str
+    """The site path of the first page: ``topics/oversight/index.html``."""
+    number: int
+    count: int
+    """How many pages the list has."""
+    articles: list[Article]
+    start: int
+    """The place of the page's first article in the whole list, counted from 1."""
+
+    def path(self, number: int) -> str:
+        """The site path of page ``number`` of the list: ``topics/oversight/2.html``."""
+        return self.first if number == 1 else f"{posixpath.dirname(self.first)}/{number}.html"
+
+    @property
+    def previous(self) -> str | None:
+        return self.path(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.path(self.number + 1) if self.number < self.count else None
+
+    def numbers(self, around: int = 2) -> list[int | None]:
+        """The page numbers the page links to: the first and the last, and ``around`` either side of its own;
+        ``None`` where numbers are left out. Page 6 of 75: ``[1, None, 4, 5, 6, 7, 8, None, 75]``."""
+        shown = sorted({1, self.count, *range(max(1, self.number - around), min(self.count, self.number + around) + 1)})
+        numbers: list[int | None] = []
+        for number in shown:
+            if numbers and number - numbers[-1] > 1:
+                # A single page left out is shown rather than stood for.
+                numbers.append(numbers[-1] + 1 if number - numbers[-1] == 2 else None)
+            numbers.append(number)
+        return numbers
+
+
+def pagers(first: str, articles: list[Article], size: int) -> list[Pager]:
+    """The pages of a list of ``articles`` whose first page is at site path ``first``, ``size`` articles a page
+    (0: all of them on one page); a list without articles has one empty page."""
+    size = size or len(articles) or 1
+    count = max(1, -(-len(articles) // size))
+    return [Pager(first, n + 1, count, articles[n * size : (n + 1) * size], n * size + 1) for n in range(count)]
+
+
+@dataclass
 class BlockView:
     tag: str
     anchor: str
