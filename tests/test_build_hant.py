@@ -228,3 +228,18 @@ def test_the_first_script_is_at_the_root(tmp_path: Path) -> None:
     assert parse(public / "articles/a.html").get("lang") == "zh-Hant"
     assert parse(public / "hans/articles/a.html").find(".//h1").text == "发挥代表作用 联系人民群众"
     assert check_site(public)[0] == []
+
+
+@pytest.mark.parametrize("field", ["title", "author_note"])
+def test_markup_only_in_the_front_matter_is_resolved_in_the_contents_own_script(tmp_path: Path, field: str) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "hant", root)
+    config = root / "site.yml"
+    config.write_text(config.read_text("utf-8").replace("scripts: [zh-Hans, zh-Hant]", "scripts: [zh-Hans]"), "utf-8")
+    body = root / "content" / "a.md"
+    body.write_text(re.sub(r"-\{(?:[^}=]*=>)?([^}]*)\}-", r"\1", body.read_text("utf-8")), "utf-8")
+    other = root / "content" / "c.md"
+    other.write_text(other.read_text("utf-8").replace(f"{field}: ''", f"{field}: 范-{{小}}-明"), "utf-8")
+    build(root / "content", root / "public", root / "site.yml")
+    page = (root / "public" / "articles" / "c.html").read_text("utf-8")
+    assert "范小明" in page and "-{" not in page

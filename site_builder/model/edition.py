@@ -170,7 +170,8 @@ class Article:
     anchors: Anchors = Anchors()
     """What cross-references may point to."""
     has_markup: bool = False
-    """Whether the body holds the editors' script markup (``-{…}-``)."""
+    """Whether the article's file holds the editors' script markup (``-{…}-``) anywhere: in its body, its title,
+    its authors' names, its abstract… (or in a review message: the markup is then resolved for nothing)."""
     source: Source | None = None
     position: int = 0
     """1-based place in the edition's order."""

@@ -86,6 +86,7 @@ class ParsedFile(NamedTuple):
     """What lists show of the article (:func:`describe_article`): worked out once, where the file is parsed."""
     anchors: Anchors = Anchors()
     has_markup: bool = False
+    """Whether the file holds the editors' script markup anywhere (:attr:`~site_builder.model.Article.has_markup`)."""
     stored: tuple[str, int, int] | None = None
     """Where the cache keeps the blocks: file, offset and length."""
     title: str = ""
@@ -223,7 +224,7 @@ def parse_file(path: Path, seeds: SeedFolder, known: KnownSlugs | None = None, d
         document, problems, blocks, spans, digest,
         links=internal_links(blocks), citations=citations, author_slugs=[known.author(name) for name in names],
         chars=chars, description=description, anchors=Anchors.of(blocks, abstract=bool(abstract)),
-        has_markup=any(MARKUP_START in b.text for b in blocks), title=" ".join((meta.get("title") or "").split()),
+        has_markup=MARKUP_START.encode() in data, title=" ".join((meta.get("title") or "").split()),
         abstract=abstract, author_note=(meta.get("author_note") or "").strip(), names=names,
         province=_province(meta.get("region") or ""), slug_ok=bool(SLUG.match(meta["slug"])), outline=outline, listing=listing,
     )

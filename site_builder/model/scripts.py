@@ -106,12 +106,9 @@ class Transcriber:
 
 
 def _has_markup(edition: Edition) -> bool:
-    """Whether any text of ``edition`` holds the editors' markup, which even the content's own script resolves."""
-    texts = [
-        *(a.name for a in edition.authors),
-        *(text for t in edition.topics for text in (t.name, t.description, *t.keywords)),
-        *(d.title for d in edition.documents),
-        *(text for a in edition.articles for text in (a.title, a.column, a.series, a.abstract, a.author_note, a.untitled)),
-    ]
-    # One search through all of them, joined by a character the markup's opening does not hold.
-    return any(a.has_markup for a in edition.articles) or MARKUP_START in "\n".join(texts)
+    """Whether any text of ``edition`` holds the editors' markup, which even the content's own script resolves.
+    Every text comes from an article's file (:attr:`~site_builder.model.Article.has_markup`: its names, titles, the
+    documents its body cites…) but for the topics'."""
+    topics = [text for t in edition.topics for text in (t.name, t.description, *t.keywords)]
+    # One search through them all, joined by a character the markup's opening does not hold.
+    return any(a.has_markup for a in edition.articles) or MARKUP_START in "\n".join(topics)
