@@ -222,13 +222,13 @@ def _owner(context: Context) -> Author | Topic | Region | None:
 def pages_listing(articles: list[Article], slugs: set[str]) -> set[int]:
     """The ``id`` of each article whose page lists one of the articles ``slugs`` (:func:`_listed_by_page`),
     worked out from those few: their own pages, their neighbours', and the pages that relate or link to them."""
-    listed = {id(a): a for a in articles if a.slug in slugs}
-    pages = set(listed)
-    for a in listed.values():
+    # Articles compare by identity: a set of them is asked about each page's related articles in C.
+    listed = {a for a in articles if a.slug in slugs}
+    pages = {id(a) for a in listed}
+    for a in listed:
         pages.update(id(x) for x in (a.previous, a.next) if x)
     for a in articles:
-        linked = (target for target, _ in a.links.values()) if a.links else ()
-        if not listed.keys().isdisjoint(map(id, a.related())) or not listed.keys().isdisjoint(map(id, linked)):
+        if not listed.isdisjoint(a.related()) or (a.links and not listed.isdisjoint(target for target, _ in a.links.values())):
             pages.add(id(a))
     return pages
 
