@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -277,12 +279,9 @@ class Edition:
 
     @cached_property
     def sections(self) -> list[Section]:
-        sections: list[Section] = []
-        for article in self.articles:
-            if not sections or (sections[-1].column, sections[-1].series) != (article.column, article.series):
-                sections.append(Section(article.column, article.series, [], f"section-{len(sections) + 1}"))
-            sections[-1].articles.append(article)
-        return sections
+        # Grouped in C: tens of thousands of articles in a few runs.
+        runs = groupby(self.articles, key=attrgetter("column", "series"))
+        return [Section(column, series, list(run), f"section-{number}") for number, ((column, series), run) in enumerate(runs, 1)]
 
     @property
     def document_kinds(self) -> list[tuple[str, list[CitedDocument]]]:

@@ -244,7 +244,10 @@ class Site:
 
     def article_sections(self) -> dict[int, Section]:
         """The section of each article, by the article's ``id``."""
-        return {id(a): s for s in self.edition.sections for a in s.articles}
+        sections = {}
+        for section in self.edition.sections:
+            sections.update(dict.fromkeys(map(id, section.articles), section))
+        return sections
 
     def _author_summary(self, author: Author) -> str:
         titles = "、".join(f"《{a.display_title}》" for a in author.articles)
