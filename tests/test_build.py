@@ -196,3 +196,21 @@ def test_nothing_is_loaded_from_another_host(site: Path) -> None:
     assert "url(" not in css and "@import" not in css and "@font-face" not in css
     for page in html_pages(site):
         assert " style=" not in page.read_text(encoding="utf-8"), page
+
+
+def test_the_topic_index_shows_each_topics_first_articles_and_links_to_the_rest(site: Path) -> None:
+    document = html5lib.parse((site / "topics/index.html").read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
+    cut = 0
+    for item in document.find(".//ul[@class='topic-index']").findall("li"):
+        page = site / "topics" / item.get("id") / "index.html"
+        whole = articles_in_order(page)
+        sub = item.find("ul")
+        shown = [a.get("href") for a in sub.findall("li/a")] if sub is not None else []
+        more = [a for a in sub.findall("li[@class='more']/a")] if sub is not None else []
+        assert [re.search(r"articles/([^/]+)\.html", href)[1] for href in shown[: len(shown) - len(more)]] == whole[:10]
+        if len(whole) > 10:
+            cut += 1
+            assert more and more[0].get("href") == f"{item.get('id')}/index.html" and f"{len(whole)}篇" in more[0].text
+        else:
+            assert not more
+    assert cut, "a topic has more articles than the index shows"
