@@ -106,8 +106,9 @@ def write_hugo(folder: Path, articles: Iterable[Article]) -> Path:
         "params": {"description": config["description"], "publisher": config["publisher"], "pageSize": PAGE_SIZE},
         "taxonomies": {"author": "authors", "topic": "topics", "region": "regions"},
         "disableKinds": ["section", "sitemap", "robotsTXT"],
-        # No page/1/ redirect beside each list's first page: neither of the others writes one.
-        "disableAliases": True,
+        # No page/1/ redirect beside each list's first page: neither of the others writes one. (Hugo's
+        # top-level disableAliases leaves these: they are the pagination's own.)
+        "pagination": {"disableAliases": True},
         "outputs": {"home": ["html", "rss"], "page": ["html"], "taxonomy": ["html"], "term": ["html"]},
     }
     (folder / "hugo.json").write_text(json.dumps(settings, ensure_ascii=False, indent=1), "utf-8")
