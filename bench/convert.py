@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from site_builder.convert import convert_seeds
-from site_builder.slugs import person_slug, slugify
+from site_builder.slugs import name_reading, slugify
 
 ROOT = Path(__file__).resolve().parent.parent
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
@@ -68,7 +68,7 @@ def main() -> None:
                 content = work / f"content{run}"
                 # Each run works out its slugs as a first conversion does, not from the runs before it.
                 slugify.cache_clear()
-                person_slug.cache_clear()
+                name_reading.cache_clear()
                 start, start_cpu = time.perf_counter(), cpu_seconds()
                 report = convert_seeds(work / "seeds", content)
                 times.append(time.perf_counter() - start)

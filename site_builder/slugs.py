@@ -43,20 +43,29 @@ def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
     return slug
 
 
-def name_syllables(name: str) -> tuple[list[str], list[str]]:
-    """The pinyin of a person's name, surname and given name apart: ``覃剑`` → ``(["qin"], ["jian"])``."""
+Reading = tuple[tuple[str, ...], tuple[str, ...]]
+"""A person's name in pinyin syllables, surname and given name apart: 覃剑 → ``(("qin",), ("jian",))``."""
+
+
+@lru_cache(maxsize=8192)
+def name_reading(name: str) -> Reading:
+    """``覃剑`` → ``(("qin",), ("jian",))``: surnames read as surnames, compound ones kept whole."""
     name = "".join(name.split())
     size = 2 if name[:2] in COMPOUND_SURNAMES else 1
     surname, given = name[:size], name[size:]
     reading = SURNAME_READINGS.get(surname)
-    return ([reading] if reading else _pinyin(surname)), _pinyin(given)
+    return ((reading,) if reading else tuple(_pinyin(surname))), tuple(_pinyin(given))
 
 
-@lru_cache(maxsize=8192)
-def person_slug(name: str) -> str:
-    """``谭荣芳`` → ``tan-rongfang``; ``覃剑`` → ``qin-jian``; surname and given name as two words."""
-    surname, given = name_syllables(name)
+def reading_slug(reading: Reading) -> str:
+    """``(("tan",), ("rong", "fang"))`` → ``tan-rongfang``: surname and given name as two words."""
+    surname, given = reading
     return NON_SLUG.sub("-", f"{''.join(surname)}-{''.join(given)}".lower()).strip("-") or "author"
+
+
+def person_slug(name: str) -> str:
+    """``谭荣芳`` → ``tan-rongfang``; ``覃剑`` → ``qin-jian``."""
+    return reading_slug(name_reading(name))
 
 
 def unique(slug: str, taken: set[str]) -> str:

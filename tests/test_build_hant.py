@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 import shutil
@@ -144,6 +145,22 @@ def test_authors_names_are_converted_character_by_character(site: Path) -> None:
     everything = "".join(p.read_text("utf-8") for p in (site / HANT).rglob("*.html"))
     assert "余建華" in everything and "餘建華" not in everything
     assert "余建华" in (site / "authors/yu-jianhua/index.html").read_text("utf-8")
+
+
+def test_authors_are_found_by_the_same_pinyin_in_both_scripts(site: Path) -> None:
+    """The search reads a name as it was written (余 is yu, whatever 餘 would be), in either script."""
+
+    def entries(root: Path) -> list:
+        found = []
+        for file in sorted((root / "search/authors").glob("*.js")):
+            letter, listed = json.loads(re.fullmatch(r'__searchAuthors\((.*)\);\s*', file.read_text("utf-8"), re.S)[1].join("[]"))
+            found += [(letter, initials, pinyin, url, articles) for _, initials, pinyin, url, articles in listed]
+        return found
+
+    hans, hant = entries(site), entries(site / HANT)
+    assert len(hans) == len({name for article in content_articles() for name in article["authors"]})
+    assert hant == hans
+    assert ("y", "yjh", "yujianhua", "authors/yu-jianhua/index.html") in [entry[:4] for entry in hant]
 
 
 def test_the_feed_exists_in_both_scripts(site: Path) -> None:

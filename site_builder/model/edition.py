@@ -20,6 +20,7 @@ from site_builder.model.body import Anchors, Block
 from site_builder.model.regions import Province
 from site_builder.model.source import Source
 from site_builder.model.text import count_chars, describe, minutes, plain
+from site_builder.slugs import Reading
 
 UNTITLED = "（原页未见标题）"
 """Shown for an article whose title was not found on the page (its ``title`` is empty)."""
@@ -46,6 +47,8 @@ class Topic:
 class Author:
     name: str
     slug: str
+    reading: Reading
+    """The name in pinyin (:func:`~site_builder.slugs.name_reading`), which search matches initials against."""
     articles: list[Article] = field(default_factory=list)
 
     @property

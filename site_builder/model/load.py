@@ -25,7 +25,7 @@ from site_builder.model.regions import find_province
 from site_builder.model.source import SeedFolder, Source, SourceLines, align
 from site_builder.model.text import DOCUMENT_KINDS, cited_titles, document_kind, minutes, plain, prepare_counting
 from site_builder.parallel import PARALLEL, fork_map
-from site_builder.slugs import person_slug, slugify, unique
+from site_builder.slugs import Reading, name_reading, reading_slug, slugify, unique
 
 T = TypeVar("T")
 
@@ -78,8 +78,9 @@ class ParsedFile(NamedTuple):
     """The body's links inside the edition, to be checked against the other files."""
     citations: Sequence[tuple[str, str, str]] = ()
     """(anchor, title, slug) of every document cited in 《》, in order: ``("p3", "立法法", "li-fa-fa")``."""
-    author_slugs: Sequence[str] = ()
-    """The slug each author's name reads as (before telling apart namesakes): pinyin is slow to load and to run."""
+    author_readings: Sequence[Reading] = ()
+    """Each author's name in pinyin, which gives their slug (before namesakes are told apart) and their search
+    entry: read where the file is parsed, since pinyin is slow to load and to run."""
     chars: int = 0
     """The body's characters that take reading time (:func:`measure_body`)."""
     description: str = ""
@@ -131,7 +132,7 @@ class FileCache(Protocol):
         """The blocks of a file ``get_all`` returned: in memory, or wherever the cache keeps them."""
         ...
 
-    def known_slugs(self) -> KnownSlugs:
+    def known_pinyin(self) -> KnownPinyin:
         """The slugs of the names and titles in the files the cache holds."""
         ...
 
@@ -156,44 +157,45 @@ class NoCache:
     def body(self, parsed: ParsedFile) -> Body:
         return Body(parsed.blocks)
 
-    def known_slugs(self) -> KnownSlugs:
-        return KnownSlugs()
+    def known_pinyin(self) -> KnownPinyin:
+        return KnownPinyin()
 
     def remembered(self, name: str, key: str, compute: Callable[[], T]) -> T:
         return compute()
 
 
 @dataclass
-class KnownSlugs:
-    """The slugs of authors' names and documents' titles read before: pinyin is loaded only for new ones."""
+class KnownPinyin:
+    """The pinyin of authors' names and the slugs of documents' titles read before: pinyin is loaded only for
+    new ones."""
 
-    authors: dict[str, str] = field(default_factory=dict)
+    authors: dict[str, Reading] = field(default_factory=dict)
     documents: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, parsed: Iterable[ParsedFile]) -> KnownSlugs:
+    def of(cls, parsed: Iterable[ParsedFile]) -> KnownPinyin:
         known = cls()
         for file in parsed:
             known.add(file)
         return known
 
     def add(self, file: ParsedFile) -> None:
-        """Remember the slugs ``file`` read its names and titles as."""
+        """Remember how ``file`` read its names and titles."""
         if file.document:
-            self.authors.update(zip(file.names, file.author_slugs))
+            self.authors.update(zip(file.names, file.author_readings))
             self.documents.update((title, slug) for _, title, slug in file.citations)
 
-    def author(self, name: str) -> str:
-        return self.authors.get(name) or person_slug(name)
+    def author(self, name: str) -> Reading:
+        return self.authors.get(name) or name_reading(name)
 
     def document(self, title: str) -> str:
         return self.documents.get(title) or slugify(title)
 
 
-def parse_file(path: Path, seeds: SeedFolder, known: KnownSlugs | None = None, data: bytes | None = None) -> ParsedFile:
+def parse_file(path: Path, seeds: SeedFolder, known: KnownPinyin | None = None, data: bytes | None = None) -> ParsedFile:
     """Read, check and split one content file, and align its blocks with the OCR lines. ``data``: the file's
     bytes, if read already."""
-    known = known or KnownSlugs()
+    known = known or KnownPinyin()
     problems: list[Problem] = []
     data = path.read_bytes() if data is None else data
     document = read_document(path, data, problems)
@@ -222,7 +224,7 @@ def parse_file(path: Path, seeds: SeedFolder, known: KnownSlugs | None = None, d
     listing = hashlib.sha1(repr(shown).encode()).hexdigest()
     return ParsedFile(
         document, problems, blocks, spans, digest,
-        links=internal_links(blocks), citations=citations, author_slugs=[known.author(name) for name in names],
+        links=internal_links(blocks), citations=citations, author_readings=[known.author(name) for name in names],
         chars=chars, description=description, anchors=Anchors.of(blocks, abstract=bool(abstract)),
         has_markup=MARKUP_START.encode() in data, title=" ".join((meta.get("title") or "").split()),
         abstract=abstract, author_note=(meta.get("author_note") or "").strip(), names=names,
@@ -272,7 +274,7 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
     unreadable = set()
     parsed_files: dict[int, ParsedFile] = {}
     names = article_names(content)
-    for name, parsed in zip(names, cache.get_all(content, names, partial(parse_file, seeds=seeds, known=cache.known_slugs()))):
+    for name, parsed in zip(names, cache.get_all(content, names, partial(parse_file, seeds=seeds, known=cache.known_pinyin()))):
         problems.extend(parsed.problems)
         document = parsed.document
         if document is None:
@@ -297,7 +299,7 @@ def _load(content: Path, config: SiteConfig, cache: FileCache) -> tuple[Edition 
                 file=name,
                 slug=slug,
                 title=parsed.title,
-                authors=[_author(name, read, authors, author_slugs) for name, read in zip(parsed.names, parsed.author_slugs)],
+                authors=[_author(name, read, authors, author_slugs) for name, read in zip(parsed.names, parsed.author_readings)],
                 region=_region(parsed, regions, problems),
                 column=meta.get("column") or "",
                 series=meta.get("series") or "",
@@ -426,12 +428,12 @@ def _name(written: str) -> str:
     return "".join(written.split())
 
 
-def _author(name: str, slug: str, authors: dict[str, Author], slugs: set[str]) -> Author:
-    """The author ``name`` (read as ``slug``) from ``authors``, or added with a slug none of the others has
+def _author(name: str, reading: Reading, authors: dict[str, Author], slugs: set[str]) -> Author:
+    """The author ``name`` (read as ``reading``) from ``authors``, or added with a slug none of the others has
     (``slugs``)."""
     author = authors.get(name)
     if author is None:
-        author = authors[name] = Author(name, unique(slug, slugs))
+        author = authors[name] = Author(name, unique(reading_slug(reading), slugs), reading)
         slugs.add(author.slug)
     return author
 

@@ -61,7 +61,7 @@ class Transcriber:
         if self.plain and not _has_markup(edition):
             return edition
         text = self.text
-        authors = {id(a): Author(text(a.name), a.slug) for a in edition.authors}
+        authors = {id(a): Author(text(a.name), a.slug, a.reading) for a in edition.authors}
         topics = {id(t): Topic(t.key, text(t.name), text(t.description), [text(k) for k in t.keywords]) for t in edition.topics}
         regions = {id(r): Region(self.province(r.province)) for r in edition.regions}
         documents = {id(d): CitedDocument(text(d.title), d.slug, text(d.kind)) for d in edition.documents}

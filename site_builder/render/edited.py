@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 from site_builder.model import Article
-from site_builder.model.load import KnownSlugs, NoCache, ParsedFile, parse_file, text_fields
+from site_builder.model.load import KnownPinyin, NoCache, ParsedFile, parse_file, text_fields
 from site_builder.model.source import SeedFolder
 from site_builder.render.incremental import BuildState
 from site_builder.render.site import Site
@@ -34,7 +34,7 @@ def write_edited_article(path: Path, sites: list[Site], state: BuildState, out: 
     if entry is None or entry.parsed.document is None or not sites or not state.renders.describes(out):
         return []
     # Its own names and titles: any other would make it more than a body's change.
-    parsed = parse_file(path, SeedFolder(sites[0].config.seeds), KnownSlugs.of([entry.parsed]))
+    parsed = parse_file(path, SeedFolder(sites[0].config.seeds), KnownPinyin.of([entry.parsed]))
     if not _same_but_body(entry.parsed, parsed):
         return []
     files: dict[str, Content] = dict.fromkeys(state.renders.trees.live, UNCHANGED)
@@ -59,8 +59,8 @@ def _same_but_body(before: ParsedFile, after: ParsedFile) -> bool:
     article's opening and length, which wait for the rebuild."""
     if after.document is None or after.problems or after.has_markup or before.has_markup:
         return False
-    return (before.document.meta, before.source, before.links, before.citations, before.anchors, before.author_slugs) == (
-        after.document.meta, after.source, after.links, after.citations, after.anchors, after.author_slugs)
+    return (before.document.meta, before.source, before.links, before.citations, before.anchors, before.author_readings) == (
+        after.document.meta, after.source, after.links, after.citations, after.anchors, after.author_readings)
 
 
 def _with_body(article: Article, parsed: ParsedFile) -> Article:

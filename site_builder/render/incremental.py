@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Iterator, NamedT
 from site_builder.exceptions import SiteBuilderError
 from site_builder.model.body import Block
 from site_builder.model.edition import Body
-from site_builder.model.load import KnownSlugs, Parse, ParsedFile, prepare_parsing
+from site_builder.model.load import KnownPinyin, Parse, ParsedFile, prepare_parsing
 from site_builder.parallel import PARALLEL, Background, fork_map
 from site_builder.render.pagekeys import Context, Listings, SiteKeys, digest
 from site_builder.render.writer import MARKER, Trees, identity, identity_of, standby_ready
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from site_builder.render.site import Site
 
-FORMAT = 21
+FORMAT = 22
 """Bumped when the cache's layout changes; an older cache is ignored."""
 
 T = TypeVar("T")
@@ -210,7 +210,7 @@ class ParseCache:
     parse: Parse | None = None
     memos: dict[str, tuple[str, object]] = field(default_factory=dict)
     """What the edition worked out from the files' metadata (related articles), by name: (key, value)."""
-    known: KnownSlugs = field(default_factory=KnownSlugs)
+    known: KnownPinyin = field(default_factory=KnownPinyin)
     """The slugs of the names and titles of every file parsed in this context, kept as files are parsed: not
     gathered again from thousands of entries by every build."""
     stats: Stats | None = None
@@ -233,7 +233,7 @@ class ParseCache:
         if context != self.context or store != self.store:
             self.entries.clear()
             self.memos.clear()
-            self.known = KnownSlugs()
+            self.known = KnownPinyin()
             self.dirty = set(range(SHARDS))
         self.context, self.seen, self.on_parse, self.store, self.stats = context, set(), on_parse, store, stats
 
@@ -312,7 +312,7 @@ class ParseCache:
         """The body of content file ``file``, whose blocks are kept where ``stored`` says."""
         return StoredBody(self, stored, file)
 
-    def known_slugs(self) -> KnownSlugs:
+    def known_pinyin(self) -> KnownPinyin:
         return self.known
 
     def _blocks(self, stored: tuple[str, int, int], file: str) -> list[Block]:

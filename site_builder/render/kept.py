@@ -137,7 +137,7 @@ class KeptEdition:
             if len(changed) > REVISED_AT_MOST:
                 return None
             seeds = SeedFolder(config.seeds)
-            revised = cache.get_all(content, changed, partial(parse_file, seeds=seeds, known=cache.known_slugs()))
+            revised = cache.get_all(content, changed, partial(parse_file, seeds=seeds, known=cache.known_pinyin()))
             for name, parsed in zip(changed, revised):
                 if parsed.document is None or (parsed.outline, parsed.anchors) != files[name][1:]:
                     return None

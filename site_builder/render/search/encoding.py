@@ -12,7 +12,6 @@ import opencc
 
 from site_builder.model import Article, Author
 from site_builder.model.text import plain
-from site_builder.slugs import name_syllables
 
 BUCKETS = 4096
 """Hash buckets of bigrams; shards are runs of consecutive buckets (the browser computes the same hash)."""
@@ -200,7 +199,7 @@ def call(function: str, *args: object) -> bytes:
 
 def author_entry(author: Author, numbers: dict[int, int]) -> list:
     """``[name, initials, pinyin, url, [article numbers]]``: 谭荣芳 → ``["谭荣芳", "trf", "tanrongfang", …]``."""
-    syllables = [s for part in name_syllables(author.name) for s in part]
+    syllables = [s for part in author.reading for s in part]
     return [author.name, "".join(s[:1] for s in syllables), "".join(syllables), author.url,
             [numbers[id(a)] for a in author.articles]]
 
