@@ -111,19 +111,18 @@ def _twin(context: Any, script: Script) -> str:
 class ArticleViews(dict):
     """Article views by slug, each made when first asked for: a build that renders one page makes one."""
 
-    def __init__(self, make: Callable[[str], ArticleView], slugs: Iterable[str]):
+    def __init__(self, make: Callable[[str], ArticleView]):
         super().__init__()
-        self.make, self.slugs = make, slugs
+        self.make = make
 
     def __missing__(self, slug: str) -> ArticleView:
         view = self[slug] = self.make(slug)
         return view
 
-    def make_all(self) -> None:
-        """Make the view of every article now (before workers are forked: they share them)."""
-        for slug in self.slugs:
-            if slug not in self:
-                self[slug] = self.make(slug)
+    def make_now(self, slugs: Iterable[str]) -> None:
+        """Make the views of the articles ``slugs`` now (before workers are forked: they share them)."""
+        for slug in slugs:
+            self[slug]
 
 
 def script_sites(
@@ -183,7 +182,7 @@ class Site:
         self.env.globals["topics_of"] = self.topics_of
         self._section_crumbs: dict[str, list[Crumb]] = {}
         """The first crumbs of the pages of a section's articles, by the section's anchor."""
-        self.views = ArticleViews(lambda slug: article_view(by_slug[slug], self.located, self.renderer, self.today), by_slug)
+        self.views = ArticleViews(lambda slug: article_view(by_slug[slug], self.located, self.renderer, self.today))
 
     def front_pages(self) -> list[Page]:
         """The home page, the indexes, the search page and the 404 page. Their paths, like those of all pages,
@@ -292,7 +291,8 @@ class Site:
             add(page, page.path, page.template, page.context, stream, **extra)
 
         front, lists, sections = self.front_pages(), self.list_pages(), self.article_sections()
-        # The feed holds every article: streamed to its file, never whole in memory.
+        # The feed holds the latest articles (every one with feed_entries: 0): streamed to its file, never whole
+        # in memory.
         entries = self.edition.articles[-self.config.feed_entries:] if self.config.feed_entries else self.edition.articles
         add_page(Page("feed.xml", "feed.xml", "", "", "", context={"entries": entries}), stream=True, feed_id=self._id("feed.xml"), entry_id=self._id)
         if self.config.base_url:
@@ -308,9 +308,9 @@ class Site:
         for page in lists:
             add_page(page)
         if len(jobs) >= PARALLEL:
-            # Workers render many pages, an article's each, and the feed shows every article's body: their views
-            # are made here, once, for all of them to share.
-            self.views.make_all()
+            # The feed shows its entries' bodies, which their own pages show too, rendered by other workers: these
+            # views are made here, once, for both to share. The others are made where their page is rendered.
+            self.views.make_now(article.slug for article in entries)
         outputs = Outputs(files, jobs, [self._search], weights)
         if self.script.prefix:
             return outputs
