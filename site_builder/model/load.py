@@ -133,7 +133,7 @@ class FileCache(Protocol):
         ...
 
     def known_pinyin(self) -> KnownPinyin:
-        """The slugs of the names and titles in the files the cache holds."""
+        """How the files the cache holds read their authors' names and cited titles (pinyin, slugs)."""
         ...
 
     def remembered(self, name: str, key: str, compute: Callable[[], T]) -> T:
