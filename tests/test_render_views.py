@@ -113,14 +113,13 @@ def test_article_lists_escape_titles_and_descriptions_with_their_words_in_the_pa
     ],
 )
 def test_a_page_of_a_list_links_to_the_first_the_last_and_those_around_it(number: int, count: int, numbers: list) -> None:
-    assert Pager("topics/t/index.html", number, count, [], 1).numbers() == numbers
+    assert Pager("topics/t/index.html", number, count, []).numbers() == numbers
 
 
 def test_a_list_is_split_into_pages_beside_its_first() -> None:
     items = list("abcdefg")
     pages = pagers("regions/hunan/index.html", items, 3)
     assert [p.articles for p in pages] == [list("abc"), list("def"), list("g")]
-    assert [p.start for p in pages] == [1, 4, 7]
     assert [p.path(p.number) for p in pages] == ["regions/hunan/index.html", "regions/hunan/2.html", "regions/hunan/3.html"]
     assert (pages[0].previous, pages[0].next) == (None, "regions/hunan/2.html")
     assert (pages[2].previous, pages[2].next) == ("regions/hunan/2.html", None)

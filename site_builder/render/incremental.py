@@ -211,8 +211,8 @@ class ParseCache:
     memos: dict[str, tuple[str, object]] = field(default_factory=dict)
     """What the edition worked out from the files' metadata (related articles), by name: (key, value)."""
     known: KnownPinyin = field(default_factory=KnownPinyin)
-    """The slugs of the names and titles of every file parsed in this context, kept as files are parsed: not
-    gathered again from thousands of entries by every build."""
+    """How every file parsed in this context read its authors' names and cited titles, kept as files are parsed:
+    not gathered again from thousands of entries by every build."""
     stats: Stats | None = None
     """The stats this build took of the files (:func:`inputs_fingerprint`), for each :meth:`get_all` of the build."""
     saving: Background | None = None

@@ -122,7 +122,7 @@ class ArticleViews(dict):
     def make_now(self, slugs: Iterable[str]) -> None:
         """Make the views of the articles ``slugs`` now (before workers are forked: they share them)."""
         for slug in slugs:
-            self[slug]
+            self[slug]  # made by __missing__
 
 
 def script_sites(

@@ -96,8 +96,6 @@ class Pager:
     count: int
     """How many pages the list has."""
     articles: list[Article]
-    start: int
-    """The place of the page's first article in the whole list, counted from 1."""
 
     def path(self, number: int) -> str:
         """The site path of page ``number`` of the list: ``topics/oversight/2.html``."""
@@ -129,7 +127,7 @@ def pagers(first: str, articles: list[Article], size: int) -> list[Pager]:
     (0: all of them on one page); a list without articles has one empty page."""
     size = size or len(articles) or 1
     count = max(1, -(-len(articles) // size))
-    return [Pager(first, n + 1, count, articles[n * size : (n + 1) * size], n * size + 1) for n in range(count)]
+    return [Pager(first, n + 1, count, articles[n * size : (n + 1) * size]) for n in range(count)]
 
 
 @dataclass
