@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -86,8 +85,10 @@ def build(
             aside = kept is not None and kept.path.exists()
             paths = [config_path, content, *theme_folders(config), config.seeds, PACKAGE]
             taken = running.enter_context(InputsFingerprint(paths, today, stats, aside))
-            if aside:
-                kept.read(until=taken.ready)
+            # Read whole before the stats are taken: the rest of the cache is read while waiting for them (a build
+            # with something to do needs it).
+            if aside and kept.read(until=taken.ready) and state is None:
+                state = BuildState.load(cache_file)
             inputs, newest = taken.value()
             settled = time.time_ns() - newest > RACY
             # Nothing changed: the summary of the last build says so without reading the whole cache.
@@ -100,7 +101,7 @@ def build(
                     # What was read aside goes with the report, which the command ends without freeing (some 50 ms
                     # at 30,000 articles); frozen, so that no collection goes through it once they are back on.
                     gc.freeze()
-                return BuildReport(out, *unchanged, rendered=0, unused=kept)
+                return BuildReport(out, *unchanged, rendered=0, unused=(kept, state))
             with Progress("reading content") as reading:
                 store = blocks_folder(state.path) if state.path else None
                 # Parsed files, and what is worked out from them, depend on the seeds and on this code.
@@ -124,7 +125,7 @@ def build(
             aside = bool(state.path) and len(parsed) < PARALLEL and state.renders.describes(out)
             lock = running.enter_context(output_lock(out)) if aside else None
             # The content's other files (the topics): what every page may show.
-            extras = [(name, (content / name).read_bytes()) for name in sorted(_other_files(content))]
+            extras = [(name, (content / name).read_bytes()) for name in stats.files_in(content) if not name.endswith(".md")]
             if state.path:
                 state.path.parent.mkdir(parents=True, exist_ok=True)
                 state.renders.trees.folder = standby_folder(state.path, out)
@@ -181,9 +182,3 @@ def _stop(sites: list[Site]) -> None:
     """Stop the work the sites left running, if any (the build failed, or is done with it)."""
     for site in sites:
         site.close()
-
-
-def _other_files(content: Path) -> list[str]:
-    """The names of the files in ``content`` that are not articles."""
-    with os.scandir(content) as entries:
-        return [entry.name for entry in entries if not entry.name.endswith(".md") and entry.is_file()]

@@ -112,6 +112,13 @@ class Stats:
         """The stats are what ``source()`` returns, called when they are first needed."""
         self._coming = source
 
+    def files_in(self, folder: Path) -> dict[str, tuple[int, int, int]]:
+        """The stats of the files directly in ``folder``, by name, in name order (as :func:`_files` took them): the
+        build lists a folder of 30,000 articles once, not again for their names."""
+        prefix = os.path.join(os.path.abspath(folder), "")
+        start = len(prefix)
+        return {key[start:]: stat for key, stat in self.of.items() if key.startswith(prefix) and key.find(os.sep, start) < 0}
+
 
 def inputs_fingerprint(paths: Iterable[Path], today: dt.date, stats: Stats | None = None) -> tuple[str, int]:
     """A fingerprint of every file below ``paths`` (by stat), and the newest mtime among them; the stats go
@@ -203,6 +210,9 @@ class ParseCache:
     on_parse: Callable[[], None] | None = None
     dirty: set[int] = field(default_factory=set)
     """The shards (:func:`shard`) whose entries changed since they were saved."""
+    parsed: set[str] = field(default_factory=set)
+    """The files parsed since the entries were saved: those whose strings the next save shares (:func:`_shared_strings`);
+    the others' were shared when they were first saved, and loaded so."""
     store: Path | None = None
     """Where the blocks of parsed files are kept, in packs of up to :data:`PACK` files (:attr:`ParsedFile.stored`
     says where), instead of in memory: a build reads only those of the pages it renders, and the cache loads
@@ -234,7 +244,7 @@ class ParseCache:
             self.entries.clear()
             self.memos.clear()
             self.known = KnownPinyin()
-            self.dirty = set(range(SHARDS))
+            self.dirty, self.parsed = set(range(SHARDS)), set()
         self.context, self.seen, self.on_parse, self.store, self.stats = context, set(), on_parse, store, stats
 
     def get_all(self, folder: Path, names: list[str], parse: Parse) -> list[ParsedFile]:
@@ -272,6 +282,7 @@ class ParseCache:
             if self.on_parse:
                 self.on_parse()
             self.entries[key] = _Entry(stat, now, sha, parsed)
+            self.parsed.add(key)
             self.known.add(parsed)
             self.dirty.add(shard(key))
             found[index] = parsed
@@ -353,7 +364,7 @@ class ParseCache:
         if not saving.forked:
             return  # saved at the end, here, as by any other build
         self.saving = saving
-        self.dirty, self.entries = set(), {}
+        self.dirty, self.entries, self.parsed = set(), {}, set()
 
     def wait_saving(self) -> None:
         """Wait for the shards being written aside, if any: a build that fails leaves none half written."""
@@ -380,11 +391,12 @@ class ParseCache:
         now = time.time_ns()
         for number, entries in shards.items():
             strings: dict[str, str] = {}
-            entries = {key: _shared_strings(_settled(key, entry, now), strings) for key, entry in entries.items()}
+            entries = {key: _shared_strings(entry, strings) if key in self.parsed else entry
+                       for key, entry in ((key, _settled(key, entry, now)) for key, entry in entries.items())}
             _dump(folder / f"{number}.pickle", (FORMAT, self.context, entries))
         if self.dirty and self.store and self.store.is_dir():
             self._remove_unnamed_packs()
-        self.dirty = set()
+        self.dirty, self.parsed = set(), set()
 
     def _remove_unnamed_packs(self) -> None:
         """Remove the packs of the store that no entry names (the files parsed again wrote new ones). Which they

@@ -34,7 +34,7 @@ from site_builder.model import Article, Edition
 from site_builder.model.body import Anchors
 from site_builder.model.edition import Citation
 from site_builder.model.load import (
-    TOPICS_FILE, article_names, file_digest, link_articles, parse_file, revise_edition, source_lines, source_spans,
+    TOPICS_FILE, file_digest, link_articles, parse_file, revise_edition, source_lines, source_spans,
 )
 from site_builder.model.source import SeedFolder
 from site_builder.parallel import Background
@@ -95,9 +95,9 @@ class KeptEdition:
         self._writing: Callable[[], None] | None = None
         self._saving: Background | None = None
 
-    def read(self, until: Callable[[], bool] = bool) -> None:
-        """Read the file's parts until ``until()`` or to the end. A file of another version, or damaged, is given up:
-        a damaged file must not give another edition."""
+    def read(self, until: Callable[[], bool] = bool) -> bool:
+        """Read the file's parts until ``until()`` or to the end; whether it got to the end (``until()`` never came).
+        A file of another version, or damaged, is given up: a damaged file must not give another edition."""
         try:
             if self._header is None and not self._failed:
                 with self.path.open("rb") as stream:
@@ -105,7 +105,9 @@ class KeptEdition:
                     if version != FORMAT:
                         raise ValueError("another format")
                     self._header, self._data = header, memoryview(stream.read())
-            while self._data is not None and len(self._loaded) < len(self._header[2]) and not until():
+            while self._data is not None and len(self._loaded) < len(self._header[2]):
+                if until():
+                    return False
                 length, checksum = self._header[2][len(self._loaded)]
                 part, self._data = self._data[:length], self._data[length:]
                 if zlib.crc32(part) != checksum:
@@ -113,6 +115,7 @@ class KeptEdition:
                 self._loaded.append(pickle.loads(part))
         except UNREADABLE:
             self._header, self._data, self._loaded, self._failed = None, None, [], True
+        return True
 
     def revised(self, key: str, content: Path, config: SiteConfig, cache: ParseCache, stats: Stats) -> Edition | None:
         """The kept edition, if it was kept for ``key``, brought up to date with ``content``, whose files the build
@@ -129,11 +132,11 @@ class KeptEdition:
         files = header[1]
         (authors, topics, regions, documents), *rows = loaded
         try:
-            names = article_names(content)
+            found = stats.files_in(content)
+            names = [name for name in found if name.endswith(".md")]
             if list(files) != names:
                 return None
-            current = map(stats.of.get, file_keys(content, names))
-            changed = [name for name, stat in zip(names, current) if stat is None or files[name][0] != stat]
+            changed = [name for name in names if files[name][0] != found[name]]
             if len(changed) > REVISED_AT_MOST:
                 return None
             seeds = SeedFolder(config.seeds)
