@@ -46,8 +46,8 @@ class BuildReport:
     sites: list[Site] | None = None
     """The sites built, when the build had anything to do: ``serve`` renders an edited article's page from them."""
     unused: object = field(default=None, repr=False)
-    """What the build read and did not need (the kept edition's parts read while the stats were taken): freed with
-    the report."""
+    """What the build read and no longer needs (the kept edition's parts, read while the stats were taken or
+    revised into the edition): freed with the report, which the command ends without freeing."""
 
     def summary(self) -> str:
         fresh = "" if self.rendered is None else f"; {self.rendered} files rendered, the others unchanged"
@@ -175,7 +175,7 @@ def build(
         finally:
             # What this build loaded may be garbage for the next one (serve).
             gc.unfreeze()
-    return BuildReport(out, pages, len(names), len(edition.articles), state.renders.rendered, made)
+    return BuildReport(out, pages, len(names), len(edition.articles), state.renders.rendered, made, unused=kept)
 
 
 def _stop(sites: list[Site]) -> None:
