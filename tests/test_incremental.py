@@ -25,7 +25,7 @@ from site_builder import parallel
 from site_builder.render import build, incremental, pagekeys
 from site_builder.render.search import data as search_data
 from site_builder.render.incremental import BuildState, state_path
-from site_builder.render.writer import identity_of
+from site_builder.render.writer import MARKER, Trees, identity_of
 
 ARTICLES = 8
 
@@ -82,7 +82,9 @@ def test_the_fingerprint_taken_aside_is_the_one_taken_here(tmp_path: Path) -> No
     assert set(map(str, (project / "content").iterdir())) <= set(here.of)
 
 
-def test_incremental_builds_equal_clean_builds(tmp_path: Path) -> None:
+@pytest.mark.parametrize("journaled", [10**9, 0], ids=["saving what changed", "saving the cache whole"])
+def test_incremental_builds_equal_clean_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journaled: float) -> None:
+    monkeypatch.setattr(incremental, "JOURNALED_SHARE", journaled)
     project = small_project(tmp_path)
     content = project / "content"
     first = build_here(project)
@@ -486,14 +488,76 @@ def test_bodies_the_cache_lost_are_parsed_again(tmp_path: Path) -> None:
     assert tree(project / "public") == clean_tree(project)
 
 
-def test_a_cache_that_cannot_be_read_is_not_used(tmp_path: Path) -> None:
+def test_an_edit_saves_what_changed_in_the_cache_since_it_was_saved_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A first build saves the cache's maps whole; an edit's build, what changed in them since, which the next
+    # build reads with them: the stamps of the output's files say which files the edit wrote.
+    monkeypatch.setattr(incremental, "JOURNALED_SHARE", 10**9)
+    project = small_project(tmp_path)
+    build_here(project)
+    path = state_path(project / "content", project / "public", project / "site.yml")
+    journal, whole = path.with_suffix(".journal"), path.read_bytes()
+    before, stamps = tree(project / "public"), BuildState.load(path).renders.trees.live
+    for one in sorted((project / "content").glob("*.md"))[1:4]:
+        edit(one, "。\n", "。（订正）\n")
+        build_here(project)
+        after = tree(project / "public")
+        del after[MARKER]  # written anew by every build, and not kept
+        assert path.read_bytes() == whole and journal.exists(), "what changed saved, not the whole"
+        live = BuildState.load(path).renders.trees.live
+        written = {name for name in after if after[name] != before.get(name)}
+        assert 0 < len(written) < len(after) / 2
+        # A file's stamp is the build that last wrote it: this one's, or the one before's stamp (in the journal).
+        stamps = {name: max(live.values()) if name in written else stamps[name] for name in after}
+        assert live == stamps
+        before = after
+
+    # Saved whole again (a journal would be too long), the new base's journal is not the one left from the last.
+    left = journal.read_bytes()
+    monkeypatch.setattr(incremental, "JOURNALED_SHARE", 0)
+    edit(sorted((project / "content").glob("*.md"))[4], "。\n", "。（订正）\n")
+    build_here(project)
+    assert path.read_bytes() != whole and not journal.exists()
+    saved = BuildState.load(path).maps()
+    assert saved["live"].keys() == tree(project / "public").keys() - {MARKER}
+    journal.write_bytes(left)
+    assert BuildState.load(path).maps() == saved
+    edit(sorted((project / "content").glob("*.md"))[5], "。\n", "。（订正）\n")
+    build_here(project)
+    assert tree(project / "public") == clean_tree(project)
+
+
+def test_the_saved_maps_hold_each_path_once(tmp_path: Path) -> None:
+    """The standby's paths are mostly the live output's: after a round trip through the cache they are the same
+    strings, and every stamp is as it was."""
+    live = {f"articles/{n}/index.html": 2 for n in range(100)}
+    standby = {f"articles/{n}/index.html": 1 for n in range(1, 101)}  # one page gone since, one new
+    state = BuildState(path=tmp_path / "state.pickle")
+    state.renders.trees = Trees(Path("standby"), live, standby, (1, 2, 3), 2)
+    state.save()
+    trees = BuildState.load(state.path).renders.trees
+    assert (trees.folder, trees.live, trees.standby, trees.standby_marker, trees.generation) == (
+        Path("standby"), live, standby, (1, 2, 3), 2)
+    paths = {path: path for path in trees.live}
+    assert len([path for path in trees.standby if paths.get(path) is path]) == 99
+
+
+@pytest.mark.parametrize("damaged", ["whole", "journal"])
+def test_a_cache_that_cannot_be_read_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damaged: str) -> None:
     import pickle
 
     project = small_project(tmp_path)
     build_here(project)
     path = state_path(project / "content", project / "public", project / "site.yml")
-    for cache_file in [path, path.with_suffix(".inputs"), *path.with_suffix(".parsed").iterdir()]:
-        cache_file.write_bytes(pickle.dumps(_Unreadable()))
+    if damaged == "journal":
+        # An edit's build saved what changed: the journal read with the rest cannot be, so the rest is not used either.
+        monkeypatch.setattr(incremental, "JOURNALED_SHARE", 10**9)
+        edit(sorted((project / "content").glob("*.md"))[1], "。\n", "。（订正）\n")
+        build_here(project)
+        path.with_suffix(".journal").write_bytes(pickle.dumps(_Unreadable()))
+        assert BuildState.load(path).renders.keys == {}
+    else:
+        for cache_file in [path, path.with_suffix(".inputs"), *path.with_suffix(".parsed").iterdir()]:
+            cache_file.write_bytes(pickle.dumps(_Unreadable()))
     edit(next((project / "content").glob("*.md")), "title: ", "title: 新")
     build_here(project)
     assert tree(project / "public") == clean_tree(project)

@@ -4,11 +4,10 @@ this process rendering beside a worker."""
 from __future__ import annotations
 
 import os
-import pickle
 import time
 from pathlib import Path
 
-from site_builder.render.writer import Trees, write_site
+from site_builder.render.writer import write_site
 
 
 def test_each_worker_renders_a_run_of_consecutive_jobs(tmp_path: Path) -> None:
@@ -68,19 +67,3 @@ def test_an_edits_few_jobs_are_rendered_each_once_by_this_process_and_a_worker(t
     assert sorted(int(number) for number, _ in rendered) == list(range(8))
     assert {pid for _, pid in rendered} - {str(os.getpid())}, "a worker renders some"
     assert str(os.getpid()) in {pid for _, pid in rendered}, "this process renders some"
-
-
-def test_the_kept_trees_hold_each_path_once() -> None:
-    """The standby's paths are mostly the live output's: after a round trip through the cache they are the same
-    strings, and every stamp is as it was."""
-    live = {f"articles/{n}/index.html": 2 for n in range(100)}
-    standby = {f"articles/{n}/index.html": 1 for n in range(1, 101)}  # one page gone since, one new
-    trees = Trees(Path("standby"), live, standby, (1, 2, 3), 2)
-    loaded = pickle.loads(pickle.dumps(trees))
-    assert (loaded.folder, loaded.live, loaded.standby, loaded.standby_marker, loaded.generation) == (
-        Path("standby"), live, standby, (1, 2, 3), 2)
-    paths = {path: path for path in loaded.live}
-    shared = [path for path in loaded.standby if paths.get(path) is path]
-    assert len(shared) == 99
-    # Each shared path written once: smaller than the same fields pickled as they are, by about the paths.
-    assert len(pickle.dumps(trees)) + 99 * len("articles/10/index.html") <= len(pickle.dumps(vars(trees)))

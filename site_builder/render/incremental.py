@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from site_builder.render.site import Site
 
-FORMAT = 22
+FORMAT = 23
 """Bumped when the cache's layout changes; an older cache is ignored."""
 
 T = TypeVar("T")
@@ -631,8 +631,9 @@ class RenderCache:
         """Pages ``names`` of ``out`` were written outside a build (:mod:`site_builder.render.edited`): the output
         is still the one described, those pages the next build renders again."""
         self.marker = identity_of(out / MARKER)
-        for name in names:
-            self.keys.pop(name, None)
+        # A new map, not this one changed in place (:attr:`BuildState.saved`).
+        taken = set(names)
+        self.keys = {name: keys for name, keys in self.keys.items() if name not in taken}
 
     def finish(self, out: Path) -> None:
         """The build wrote its outputs into ``out``: remember their keys for the next one."""
@@ -642,9 +643,26 @@ class RenderCache:
         self._sites, self.on_page = {}, None
 
 
+JOURNALED_SHARE = 1 / 64
+"""A build saves what changed in the cache's maps since they were saved whole (:class:`BuildState`) as long as
+that is at most this share of their entries; then it saves them whole again."""
+
+_ABSENT = object()
+"""The value of a key a map does not hold: equal to none."""
+
+_Changes = dict[str, tuple[dict, list]]
+"""Per map (:meth:`BuildState.maps`): its entries added or changed, and the keys of those removed."""
+
+
 @dataclass
 class BuildState:
-    """Everything the cache keeps between builds; :meth:`load` and :meth:`save` keep it on disk."""
+    """Everything the cache keeps between builds; :meth:`load` and :meth:`save` keep it on disk.
+
+    Most of it is in a few maps (:meth:`maps`) with an entry for each page or article, of which an edit
+    changes a few. They are saved whole now and then, beside the rest (the *base*); builds in between save
+    the rest, and what changed in the maps since the base (the *journal*): at 30,000 articles an edit then
+    writes some kilobytes instead of 10 MB. The journal names its base: one left from an earlier base is not
+    read."""
 
     files: ParseCache = field(default_factory=ParseCache)
     renders: RenderCache = field(default_factory=RenderCache)
@@ -653,19 +671,62 @@ class BuildState:
     counts: tuple[int, int, int] = (0, 0, 0)
     """Pages, files and articles of the last build, for the report of a build that had nothing to do."""
     path: Path | None = None
+    base: str | None = field(default=None, repr=False)
+    """The name of the base this state was loaded from or saved as, if any."""
+    journal: _Changes = field(default_factory=dict, repr=False)
+    """What changed in the maps since the base, as loaded or saved."""
+    saved: dict[str, dict] = field(default_factory=dict, repr=False)
+    """The maps as loaded or saved. A build replaces a map it changes (it makes a new one), never changes one in
+    place: a map that is still the one saved has not changed (:func:`_changes`)."""
+
+    def maps(self) -> dict[str, dict]:
+        """The state's large maps, by name: the keys of the output's pages, the stamps of its files and of its
+        standby's, and per script the articles' listed keys and digests."""
+        renders = self.renders
+        maps = {"keys": renders.keys, "live": renders.trees.live, "standby": renders.trees.standby}
+        for prefix, listings in renders.listings.items():
+            maps[f"listed {prefix}"], maps[f"digests {prefix}"] = listings.listed_keys, listings.digests
+        return maps
+
+    def _rest(self) -> BuildState:
+        """This state with its maps empty: what every save writes whole (some 600 kB at 30,000 articles)."""
+        renders, empty = self.renders, {}
+        trees = dataclasses.replace(renders.trees, live=empty, standby=empty)
+        listings = {prefix: listings._replace(listed_keys=empty, digests=empty) for prefix, listings in renders.listings.items()}
+        renders = dataclasses.replace(renders, keys=empty, new_keys=empty, trees=trees, listings=listings)
+        return BuildState(self.files, renders, self.inputs, self.counts)
+
+    def _fill(self, maps: dict[str, dict]) -> None:
+        """Put the ``maps`` in this state, whose maps are empty (:meth:`_rest`)."""
+        renders = self.renders
+        renders.keys, renders.trees.live, renders.trees.standby = maps["keys"], maps["live"], maps["standby"]
+        renders.listings = {
+            prefix: listings._replace(listed_keys=maps[f"listed {prefix}"], digests=maps[f"digests {prefix}"])
+            for prefix, listings in renders.listings.items()
+        }
 
     @classmethod
     def load(cls, path: Path) -> BuildState:
         try:
             with path.open("rb") as stream:
-                state = pickle.load(stream)
-            if isinstance(state, tuple) and state[0] == FORMAT and isinstance(state[1], BuildState):
-                state[1].path = path
-                state[1].files.load(_parsed(path))
-                return state[1]
+                version, name, state, maps = pickle.load(stream)
+            if version != FORMAT or not isinstance(state, BuildState):
+                raise ValueError("another format")
+            journal = _read_journal(_journal(path), name)
+            changes: _Changes = {}
+            if journal is not None:
+                state, changes = journal
+                for key, (changed, removed) in changes.items():
+                    entries = maps.setdefault(key, {})
+                    for gone in removed:
+                        entries.pop(gone, None)
+                    entries.update(changed)
+            state._fill(maps)
         except UNREADABLE:
-            pass
-        return cls(path=path)
+            return cls(path=path)
+        state.path, state.base, state.journal, state.saved = path, name, changes, state.maps()
+        state.files.load(_parsed(path))
+        return state
 
     @staticmethod
     def unchanged(path: Path, inputs: str, out: Path) -> tuple[int, int, int] | None:
@@ -687,7 +748,8 @@ class BuildState:
             self.files.save_aside(_parsed(self.path))
 
     def save(self) -> None:
-        """Write the cache atomically (a killed save leaves the old cache), then its summary.
+        """Write the cache atomically (a killed save leaves the old cache), then its summary: the journal, or
+        else the base (see the class).
 
         The summary names the output it describes (its marker): a summary left from an older build
         never matches the output of a newer one."""
@@ -696,12 +758,78 @@ class BuildState:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(self.path.parent)
         self.files.save(_parsed(self.path))
-        _dump(self.path, (FORMAT, dataclasses.replace(self, path=None)))
+        maps, rest = self.maps(), self._rest()
+        journal = _merged(self.journal, _changes(self.saved, maps)) if self.base else None
+        if journal is not None and _count(journal) <= JOURNALED_SHARE * sum(map(len, maps.values())):
+            _dump(_journal(self.path), (FORMAT, self.base, rest, journal))
+        else:
+            name, journal, maps = os.urandom(8).hex(), {}, _shared_keys(maps)
+            _dump(self.path, (FORMAT, name, rest, maps))
+            _journal(self.path).unlink(missing_ok=True)
+            self.base = name
+            self._fill(maps)
+        self.journal, self.saved = journal, maps
         _dump(_summary(self.path), (FORMAT, self.inputs, self.counts, self.renders.marker))
         if self.files.unsaved:
             error, self.files.unsaved = self.files.unsaved, None
             raise SiteBuilderError(f"the site is built, but the parsed files could not be saved in the cache ({error}): "
                                    "the next build reads them all again")
+
+
+def _changes(saved: dict[str, dict], maps: dict[str, dict]) -> _Changes:
+    """What changed in each of ``maps`` since they were ``saved`` (those not replaced since, nothing), compared in C:
+    some 2 ms for each of 30,000 entries."""
+    changes = {}
+    for name, entries in maps.items():
+        before = saved.get(name, {})
+        if entries is before:
+            continue
+        differ = map(operator.ne, map(before.get, entries, itertools.repeat(_ABSENT)), entries.values())
+        changed = dict(itertools.compress(entries.items(), differ))
+        added = sum(1 for key in changed if key not in before)
+        removed = list(before.keys() - entries.keys()) if len(before) + added > len(entries) else []
+        changes[name] = changed, removed
+    return changes
+
+
+def _merged(journal: _Changes, changes: _Changes) -> _Changes:
+    """The ``journal`` of changes since the base, followed by ``changes``."""
+    merged = dict(journal)
+    for name, (changed, removed) in changes.items():
+        before, gone = journal.get(name, ({}, []))
+        removed = set(removed)
+        after = {key: value for key, value in before.items() if key not in removed}
+        after.update(changed)
+        merged[name] = after, [key for key in removed.union(gone) if key not in changed]
+    return merged
+
+
+def _count(changes: _Changes) -> int:
+    return sum(len(changed) + len(removed) for changed, removed in changes.values())
+
+
+def _read_journal(path: Path, base: str) -> tuple[BuildState, _Changes] | None:
+    """The rest of the state and the changes of its maps saved in the journal ``path`` since the base named ``base``;
+    ``None`` when there are none (no journal, or one of another base)."""
+    try:
+        with path.open("rb") as stream:
+            version, name, state, changes = pickle.load(stream)
+    except FileNotFoundError:
+        return None
+    if version != FORMAT or not isinstance(state, BuildState):
+        raise ValueError("another format")
+    return (state, changes) if name == base else None
+
+
+def _shared_keys(maps: dict[str, dict]) -> dict[str, dict]:
+    """``maps`` with each key the same string in all of them (most pages are both in the output and in its
+    standby): pickled and loaded once."""
+    keys: dict[str, str] = {}
+    return {name: {keys.setdefault(key, key): value for key, value in entries.items()} for name, entries in maps.items()}
+
+
+def _journal(path: Path) -> Path:
+    return path.with_suffix(".journal")
 
 
 def _summary(path: Path) -> Path:

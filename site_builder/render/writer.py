@@ -86,14 +86,6 @@ class Trees:
     standby_marker: tuple[int, int, int] | None = None
     generation: int = 0
 
-    def __getstate__(self) -> dict:
-        # The standby's paths are nearly all the live output's: pickled as the same strings, they are written and
-        # read once (at 30,000 articles, 1.9 MB of the build cache and some 30 ms of every build less).
-        state = dict(self.__dict__)
-        same = {path: path for path in self.live}
-        state["standby"] = {same.get(path, path): stamp for path, stamp in self.standby.items()}
-        return state
-
 
 def write_site(
     out: Path, files: dict[str, Content], jobs: list[Job] = (), on_file: Callable[[int], None] | None = None,
