@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import mmap
 import operator
 import os
 import pickle
@@ -106,7 +107,10 @@ class KeptEdition:
                     version, *header = pickle.load(stream)
                     if version != FORMAT:
                         raise ValueError("another format")
-                    self._header, self._data = header, memoryview(stream.read())
+                    # Mapped, not read: the parts are unpickled from the file's pages, not from a copy of them (at
+                    # 30,000 articles 0.19 → 0.16 s; the file is replaced whole, never changed in place).
+                    mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+                    self._header, self._data = header, memoryview(mapped)[stream.tell():]
             while self._data is not None and len(self._loaded) < len(self._header[2]):
                 if until():
                     return False
