@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass, field
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from site_builder.model.body import Anchors, split_blocks
+from site_builder.model.load import RELATED, _relate
 from site_builder.model.regions import find_province
 from site_builder.model import text as model_text
 from site_builder.model.source import PROBE, SourceLines, align, opening_han
@@ -195,3 +197,40 @@ def test_a_plain_paragraph_is_what_markdown_makes_of_it(text: str) -> None:
 def test_relative_links_are_what_posixpath_gives(page: list[str], target: list[str]) -> None:
     from_page, path = "/".join([*page, "index.html"]), "/".join(target)
     assert relative(from_page, path) == posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+
+
+@dataclass(eq=False)
+class _Topic:
+    key: str
+
+
+@dataclass(eq=False)
+class _Author:
+    articles: list = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class _Article:
+    position: int
+    authors: list
+    topics: list
+
+
+@given(st.lists(st.tuples(st.lists(st.integers(0, 3), min_size=1, max_size=3), st.lists(st.integers(0, 4), max_size=3)), max_size=40))
+def test_related_articles_are_the_best_scored_of_all(shapes: list[tuple[list[int], list[int]]]) -> None:
+    """Related articles are found among a few candidates; they are the articles that score best of all: 3 points
+    for each author shared, 1 for each topic, ties in edition order."""
+    authors, topics = [_Author() for _ in range(4)], [_Topic(f"t{n}") for n in range(5)]
+    articles = []
+    for position, (names, keys) in enumerate(shapes, 1):
+        article = _Article(position, [authors[n] for n in dict.fromkeys(names)], [topics[n] for n in dict.fromkeys(keys)])
+        articles.append(article)
+        for author in article.authors:
+            author.articles.append(article)
+
+    def score(a: _Article, b: _Article) -> int:
+        return 3 * len(set(map(id, a.authors)) & set(map(id, b.authors))) + len(set(map(id, a.topics)) & set(map(id, b.topics)))
+
+    best = [[b.position for b in sorted((b for b in articles if b is not a and score(a, b)), key=lambda b: (-score(a, b), b.position))][:RELATED]
+            for a in articles]
+    assert _relate(articles) == best

@@ -546,35 +546,52 @@ def _relate(articles: list[Article], limit: int = RELATED) -> list[list[int]]:
     """Each article's related articles, by position: sharing authors (3 points each) or topics (1 each), best
     first, then in order.
 
-    Only a few candidates are scored: those sharing an author, and for each set
-    of the article's topics the first ``limit + 1`` articles having them all. An
-    article further down such a list has ``limit`` others ahead of it scoring at
-    least as much, so it could not be among the best ``limit``.
+    Only a few candidates are scored: for each set of the article's topics, the
+    first ``limit + 1`` articles having them all, and the first ``limit + 1`` of
+    its author's having them all (an article by several authors: all of theirs).
+    An article further down such a list has ``limit`` others ahead of it scoring
+    at least as much, so it could not be among the best ``limit``. An author of
+    hundreds of articles then costs each of them a few dozen candidates, not all
+    the author's articles.
     """
     having: dict[frozenset[str], list[Article]] = {}
+    by_author: dict[tuple[int, frozenset[str]], list[Article]] = {}
     for article in articles:
-        keys = [t.key for t in article.topics]
-        for size in range(1, len(keys) + 1):
-            for subset in combinations(keys, size):
-                having.setdefault(frozenset(subset), []).append(article)
+        subsets = _topic_sets(article)
+        for subset in subsets[1:]:
+            having.setdefault(subset, []).append(article)
+        for author in dict.fromkeys(article.authors):
+            for subset in subsets:
+                by_author.setdefault((id(author), subset), []).append(article)
     topics_of = {article: frozenset(article.topics) for article in articles}
     related: list[list[int]] = []
     for article in articles:
-        keys = [t.key for t in article.topics]
-        # 3 points for each shared author: counted while gathering the articles of the article's authors.
-        scores: dict[Article, int] = {}
-        for author in dict.fromkeys(article.authors):
-            for other in dict.fromkeys(author.articles):
-                scores[other] = scores.get(other, 0) + 3
-        for size in range(1, len(keys) + 1):
-            for subset in combinations(keys, size):
-                for other in having[frozenset(subset)][: limit + 1]:
-                    scores.setdefault(other, 0)
-        scores.pop(article, None)
-        topics = topics_of[article]
-        ranked = sorted((-score - len(topics & topics_of[other]), other.position) for other, score in scores.items())
+        subsets = _topic_sets(article)
+        authors = list(dict.fromkeys(article.authors))
+        candidates: dict[Article, None] = {}
+        if len(authors) == 1:
+            for subset in subsets:
+                candidates.update(dict.fromkeys(by_author[(id(authors[0]), subset)][: limit + 1]))
+        else:
+            # An article sharing two of them scores more than the lists of one author's articles tell: all of
+            # their articles are scored.
+            for author in authors:
+                candidates.update(dict.fromkeys(author.articles))
+        for subset in subsets[1:]:
+            candidates.update(dict.fromkeys(having[subset][: limit + 1]))
+        candidates.pop(article, None)
+        topics, shared = topics_of[article], set(authors)
+        ranked = sorted(
+            (-3 * len(shared.intersection(other.authors)) - len(topics & topics_of[other]), other.position) for other in candidates
+        )
         related.append([position for _, position in ranked[:limit]])
     return related
+
+
+def _topic_sets(article: Article) -> list[frozenset[str]]:
+    """Every set of the keys of ``article``'s topics, the empty one first."""
+    keys = [t.key for t in article.topics]
+    return [frozenset(subset) for size in range(len(keys) + 1) for subset in combinations(keys, size)]
 
 
 def _resolve_links(
