@@ -12,6 +12,10 @@ content/output/configuration triple) and holds:
 - the fingerprint of all inputs (:func:`inputs_fingerprint`): when nothing
   changed at all, there is nothing to do.
 
+The keys and the stamps of the output's files, an entry for each page, are
+saved whole now and then, and in between as what changed since
+(:class:`BuildState`): an edit writes a few of them, not all.
+
 The cache only ever saves work: a missing, stale or unreadable cache means a
 full build, never a different site. The output it describes is recognised by
 the identity of its marker file, written anew by every build.
