@@ -33,8 +33,8 @@ from __future__ import annotations
 import hashlib
 import pickle
 from functools import cached_property
-from itertools import chain, compress, repeat
-from operator import attrgetter, eq, itemgetter, not_
+from itertools import chain, compress
+from operator import attrgetter, eq
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
 if TYPE_CHECKING:
@@ -56,10 +56,6 @@ class Listings(NamedTuple):
     """The articles' listed keys by slug (:attr:`SiteKeys.listed_keys`)."""
     digests: dict[str, str]
     """The articles' digests by slug: what their pages show in full."""
-
-
-_UNLISTED = (object(), b"")
-"""The entry of an article the last build did not list: its listing equal to none."""
 
 
 def digest(*parts: object) -> str:
@@ -108,15 +104,17 @@ class SiteKeys:
         last = known.listed_keys if known and known.structure == self.structure else {}
         # The last build's pages show what this one's would, but for the articles' files and listings.
         self._last_digests = known.digests if known and known.structure == self.structure and known.common == self.common else None
-        self._slugs = slugs = list(map(attrgetter("slug"), articles))
-        listings = map(self._listing, articles) if self._converted else map(attrgetter("listing"), articles)
-        # Compared in C, for 30,000 articles after each edit.
-        entries = list(map(last.get, slugs, repeat(_UNLISTED)))
-        same = list(map(eq, map(itemgetter(0), entries), listings))
-        self.listed_keys: dict[str, tuple[object, bytes]] = dict(compress(zip(slugs, entries), same))
+        self.listed_keys: dict[str, tuple[object, bytes]] = {}
         """Slug → (what the article's file gives the lists, its listed key); the last build's where they hold."""
-        self.changed: set[str] = set(compress(slugs, map(not_, same)))
+        self.changed: set[str] = set()
         """The articles whose listing is not the last build's: the pages listing them get new keys."""
+        self._slugs = list(map(attrgetter("slug"), articles))
+        listings = map(self._listing, articles) if self._converted else map(attrgetter("listing"), articles)
+        for slug, listing, entry in zip(self._slugs, listings, map(last.get, self._slugs)):
+            if entry and entry[0] == listing:
+                self.listed_keys[slug] = entry
+            else:
+                self.changed.add(slug)
         if kept is not None:
             digests = dict(zip(self._slugs, map(attrgetter("digest"), articles)))
             kept[self.prefix] = Listings(self.structure, self.common, self.listed_keys, digests)
@@ -231,15 +229,13 @@ def _owner(context: Context) -> Author | Topic | Region | None:
 def pages_listing(articles: list[Article], slugs: set[str]) -> set[int]:
     """The ``id`` of each article whose page lists one of the articles ``slugs`` (:func:`_listed_by_page`),
     worked out from those few: their own pages, their neighbours', and the pages that relate or link to them."""
-    # Articles compare by identity: a set of them is asked about each page's related articles in C (all of them,
-    # if an article had more than its page shows: at worst a page rendered again).
-    listed = set(compress(articles, map(slugs.__contains__, map(attrgetter("slug"), articles))))
+    # Articles compare by identity: a set of them is asked about each page's related articles in C.
+    listed = {a for a in articles if a.slug in slugs}
     pages = {id(a) for a in listed}
     for a in listed:
         pages.update(id(x) for x in (a.previous, a.next) if x)
-    pages.update(map(id, compress(articles, map(not_, map(listed.isdisjoint, map(attrgetter("related_articles"), articles))))))
-    for a in filter(attrgetter("links"), articles):
-        if not listed.isdisjoint(target for target, _ in a.links.values()):
+    for a in articles:
+        if not listed.isdisjoint(a.related()) or (a.links and not listed.isdisjoint(target for target, _ in a.links.values())):
             pages.add(id(a))
     return pages
 
