@@ -111,7 +111,9 @@ def build(
                 state.files.start(context, lambda: (parsed.append(1), reading.advance()), store, stats)
                 # Kept from the last build when only some articles' text changed since: not put together again.
                 key = edition_key(context, config, content) if kept else ""
-                edition = kept.revised(key, content, config, state.files, stats) if kept else None
+                # The content folder's files, as the stats found them: not listed again.
+                found = stats.files_in(content)
+                edition = kept.revised(key, content, config, state.files, found) if kept else None
                 if edition is None:
                     edition = load_edition(content, config, state.files)
                     if kept:
@@ -125,7 +127,7 @@ def build(
             aside = bool(state.path) and len(parsed) < PARALLEL and state.renders.describes(out)
             lock = running.enter_context(output_lock(out)) if aside else None
             # The content's other files (the topics): what every page may show.
-            extras = [(name, (content / name).read_bytes()) for name in stats.files_in(content) if not name.endswith(".md")]
+            extras = [(name, (content / name).read_bytes()) for name in found if not name.endswith(".md")]
             if state.path:
                 state.path.parent.mkdir(parents=True, exist_ok=True)
                 state.renders.trees.folder = standby_folder(state.path, out)

@@ -789,6 +789,7 @@ def _changes(saved: dict[str, dict], maps: dict[str, dict]) -> _Changes:
             continue
         differ = map(operator.ne, map(before.get, entries, itertools.repeat(_ABSENT)), entries.values())
         changed = dict(itertools.compress(entries.items(), differ))
+        # Keys are gone only if the map lost more than it gained: most saves need no set of every key.
         added = sum(1 for key in changed if key not in before)
         removed = list(before.keys() - entries.keys()) if len(before) + added > len(entries) else []
         changes[name] = changed, removed

@@ -123,10 +123,12 @@ class KeptEdition:
             self._header, self._data, self._loaded, self._failed = None, None, [], True
         return True
 
-    def revised(self, key: str, content: Path, config: SiteConfig, cache: ParseCache, stats: Stats) -> Edition | None:
+    def revised(
+        self, key: str, content: Path, config: SiteConfig, cache: ParseCache, found: dict[str, tuple[int, int, int]],
+    ) -> Edition | None:
         """The kept edition, if it was kept for ``key``, brought up to date with ``content``, whose files the build
-        took the ``stats`` of; ``None`` when it cannot be (see the module), having parsed only files the build would
-        parse anyway."""
+        found with these stats (:meth:`Stats.files_in`); ``None`` when it cannot be (see the module), having parsed
+        only files the build would parse anyway."""
         self.read(until=lambda: True)  # the header, if not read yet
         if self._header is not None and self._header[0] == key:
             self.read()  # the rest of its parts: none of an edition kept for another key
@@ -138,7 +140,6 @@ class KeptEdition:
         files = header[1]
         (authors, topics, regions, documents), *rows = loaded
         try:
-            found = stats.files_in(content)
             names = [name for name in found if name.endswith(".md")]
             if list(files) != names:
                 return None
@@ -158,7 +159,7 @@ class KeptEdition:
             return None
         cache.listed(content, names)
         # Freed with the build's report, not on returning: 30,000 rows and stats take some 25 ms.
-        self.spent = header, loaded, packed, found
+        self.spent = header, loaded, packed
         return edition
 
     def keep(self, key: str, edition: Edition, content: Path, stats: Stats, aside: bool) -> None:
